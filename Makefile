@@ -1,0 +1,52 @@
+# Clausewatch: `make run` sets everything up and serves; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# A Python 3.12+ interpreter: PYTHON=... if given, else pyenv's (per .python-version),
+# else python3.13 / python3.12 / python3 on PATH, whichever is 3.12 or newer.
+PYTHON ?= $(shell bin/find-python)
+
+# Tests: the real PostgreSQL, and Redis database 15 (never the default 0, never FLUSHALL).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clausewatch
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 SECURE_SSL_REDIRECT=0 \
+	REDIS_URL=$(TEST_REDIS_URL) CLAUSEWATCH_VAR_DIR=$(CURDIR)/var/test
+
+.PHONY: help install run test lint migrations-check test-postgres test-sqlite clean
+
+help:
+	@echo "make run    set up (.venv, database, catalogue, demo history) and serve on 127.0.0.1:8000"
+	@echo "make test   lint, migration check, the suite on PostgreSQL + Redis, API tests on SQLite"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12+ found: install Python 3.12 or 3.13 (or pass PYTHON=/path/to/python3.12)." >&2; exit 1; fi
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@bin/run-dev
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+migrations-check: $(STAMP)
+	$(TEST_ENV) $(VPY) manage.py makemigrations --check --dry-run
+
+test-postgres: $(STAMP)
+	$(TEST_ENV) DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
+
+test-sqlite: $(STAMP)
+	$(TEST_ENV) DATABASE_URL= $(VENV)/bin/pytest -m api
+
+test: lint migrations-check test-postgres test-sqlite
+
+clean:
+	rm -rf var/test

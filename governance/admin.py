@@ -1,0 +1,89 @@
+"""Admin for the archive. Evidence (versions, snapshots, provisions) is read-only."""
+
+from django.contrib import admin
+
+from governance.models import (
+    Document,
+    Platform,
+    Provider,
+    Provision,
+    Snapshot,
+    Source,
+    Version,
+    VersionSnapshot,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is written by services only; the admin may look, never touch."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "website"]
+    search_fields = ["slug", "name"]
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "provider", "jurisdiction", "retired_at", "successor"]
+    list_filter = ["provider", "jurisdiction"]
+    search_fields = ["slug", "name"]
+    list_select_related = ["provider", "successor"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "active", "check_interval"]
+    list_filter = ["active", "kind", "platform"]
+    search_fields = ["platform__slug", "kind", "title"]
+    list_select_related = ["platform"]
+    inlines = [SourceInline]
+
+
+class VersionSnapshotInline(admin.TabularInline):
+    model = VersionSnapshot
+    extra = 0
+    can_delete = False
+    readonly_fields = ["snapshot", "position"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyAdmin):
+    list_display = ["document", "captured_at", "language", "is_technical", "text_sha256"]
+    list_filter = ["is_technical", "language", "document__platform"]
+    search_fields = ["document__platform__slug", "document__kind", "text_sha256", "chain_hash"]
+    list_select_related = ["document__platform"]
+    date_hierarchy = "captured_at"
+    inlines = [VersionSnapshotInline]
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = ["sha256", "media_type", "size", "fetched_at", "url", "dataset_path"]
+    list_filter = ["media_type", "dataset"]
+    search_fields = ["sha256", "url", "dataset_path"]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(ReadOnlyAdmin):
+    list_display = ["version", "ordinal", "heading_path", "sha256"]
+    list_select_related = ["version__document__platform"]
+    search_fields = ["sha256"]

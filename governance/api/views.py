@@ -1,0 +1,174 @@
+"""Read API over the archive. Viewsets stay declarative; reads go through selectors."""
+
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.http.caching import cache_headers, etag_matches
+from accounts.http.viewsets import ApiViewSet, ReadOnlyApiViewSet
+from governance import selectors
+from governance.api import serializers as s
+from governance.api.filters import PlatformFilter, VersionFilter
+from governance.api.moments import parse_moment
+from governance.models import Provider, Snapshot
+from governance.selectors import snapshot_open
+
+
+class ProviderViewSet(ReadOnlyApiViewSet):
+    """Companies behind the platforms."""
+
+    queryset = Provider.objects.all()
+    serializer_class = s.ProviderSerializer
+    lookup_field = "slug"
+    ordering = ("slug",)
+
+
+class PlatformViewSet(ReadOnlyApiViewSet):
+    """Services that publish governance documents; renamed ones are retired, not deleted."""
+
+    queryset = selectors.platform_queryset()
+    serializer_class = s.PlatformSerializer
+    filterset_class = PlatformFilter
+    lookup_field = "slug"
+    ordering = ("slug",)
+
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of", OpenApiTypes.STR, required=True,
+    description="A date (the end of that day, UTC) or an ISO 8601 timestamp.",
+)
+
+
+class DocumentViewSet(ReadOnlyApiViewSet):
+    """A platform's governance documents, addressed by kind slug."""
+
+    serializer_class = s.DocumentSerializer
+    lookup_field = "kind"
+    ordering = ("kind",)
+
+    def get_queryset(self):
+        platform = get_object_or_404(
+            selectors.platform_queryset(), slug=self.kwargs["platform_slug"]
+        )
+        self.platform = platform
+        return selectors.document_queryset(platform=platform)
+
+    def get_serializer_class(self):
+        return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
+
+    def get_object(self):
+        document = super().get_object()
+        document.latest_version = selectors.version_latest_summary(document=document)
+        return document
+
+    @extend_schema(
+        responses=s.VersionSummarySerializer(many=True),
+        parameters=[OpenApiParameter("page_size", OpenApiTypes.INT)],
+    )
+    @action(detail=True, filterset_class=VersionFilter, url_path="versions",
+            ordering=("-captured_at", "-id"))
+    def versions(self, request, platform_slug=None, kind=None):
+        """Every version of the document, newest first."""
+        document = super().get_object()
+        queryset = self.filter_queryset(selectors.version_summary_queryset(document=document))
+        page = self.paginate_queryset(queryset)
+        serializer = s.VersionSummarySerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        responses={200: s.AsOfSerializer, 404: OpenApiResponse(description="Not captured yet.")},
+        parameters=[AS_OF_PARAMETER],
+        filters=False,
+    )
+    @action(detail=True, url_path="as-of", filterset_class=None, pagination_class=None)
+    def as_of(self, request, platform_slug=None, kind=None):
+        """The version in force at a moment: the last one captured at or before it."""
+        raw = request.query_params.get("as_of")
+        if not raw:
+            raise ValidationError({"as_of": "is required: a date or an ISO 8601 timestamp."})
+        moment = parse_moment(raw, field="as_of", end_of_day=True)
+        document = super().get_object()
+        version = selectors.version_as_of(document=document, moment=moment)
+        if version is None:
+            first = selectors.version_first_captured_at(document=document)
+            detail = f"{document} has no version captured at or before {moment.isoformat()}."
+            if first:
+                detail += f" Its first capture is {first.isoformat()}."
+            raise Http404(detail)
+        platform = document.platform
+        retired = platform.retired_at is not None and moment >= platform.retired_at
+        notice = None
+        if retired:
+            notice = f"{platform.name} was retired on {platform.retired_at.date().isoformat()}"
+            successor = platform.successor
+            notice += f"; its successor is {successor.slug}." if successor else "."
+        data = {"as_of": moment, "in_force": not retired, "notice": notice, "version": version}
+        return Response(s.AsOfSerializer(data, context=self.get_serializer_context()).data)
+
+
+class VersionViewSet(ApiViewSet):
+    """One version: its text, provisions, dates, hashes and evidence."""
+
+    queryset = selectors.version_detail_queryset()
+    serializer_class = s.VersionDetailSerializer
+
+    @extend_schema(responses={200: s.VersionDetailSerializer, 304: None})
+    def retrieve(self, request, pk=None):
+        version = self.get_object()
+        successor = getattr(version, "successor", None)
+        # The text never changes; only the "next" link appears once, when a successor does.
+        etag = f'"{version.chain_hash}.{successor.pk if successor else 0}"'
+        if etag_matches(request, etag):
+            response = HttpResponseNotModified()
+        else:
+            response = Response(self.get_serializer(version).data)
+        return cache_headers(response, etag=etag, immutable=successor is not None)
+
+
+class SnapshotViewSet(ApiViewSet):
+    """Raw captured bytes, as evidence: always an attachment, never rendered here."""
+
+    queryset = Snapshot.objects.order_by("id")
+    lookup_field = "sha256"
+    lookup_value_regex = "[0-9a-f]{64}"
+    pagination_class = None
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The bytes as captured."
+            ),
+            304: None,
+        }
+    )
+    def retrieve(self, request, sha256=None):
+        snapshot = self.get_queryset().filter(sha256=sha256).first()
+        if snapshot is None:
+            raise Http404(f"No snapshot with sha256 {sha256}.")
+        etag = f'"{snapshot.sha256}"'
+        if etag_matches(request, etag):
+            response = HttpResponseNotModified()
+        else:
+            response = FileResponse(
+                snapshot_open(snapshot=snapshot),
+                as_attachment=True,
+                filename=f"{snapshot.sha256}{_extension(snapshot.media_type)}",
+                content_type=snapshot.media_type,
+            )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return cache_headers(response, etag=etag, immutable=True)
+
+
+def _extension(media_type: str) -> str:
+    base = media_type.split(";")[0].strip().lower()
+    return {
+        "text/html": ".html", "text/markdown": ".md", "text/plain": ".txt",
+        "application/pdf": ".pdf",
+    }.get(base, ".bin")

@@ -1,0 +1,41 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from governance.importing import history_import, history_total_versions
+from governance.manifest import ManifestError
+
+ATTRIBUTION = (
+    "Contains data from the Open Terms Archive GenAI Contrib collection "
+    "(https://github.com/OpenTermsArchive/genai-contrib-versions), by Open Terms "
+    "Archive contributors, licensed under ODC-BY 1.0."
+)
+
+
+class Command(BaseCommand):
+    help = "Import a folder of dated document versions described by its manifest.json."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path, help="folder holding manifest.json")
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, path: Path, no_progress: bool, **options) -> None:
+        try:
+            total = history_total_versions(corpus_dir=path)
+            with tqdm(
+                total=total, unit="file", disable=no_progress, file=sys.stderr
+            ) as bar:
+                summary = history_import(corpus_dir=path, on_version=bar.update)
+        except ManifestError as exc:
+            raise CommandError(str(exc)) from exc
+        if summary.platforms_added:
+            self.stderr.write(
+                "platforms not in the catalogue, added without a provider: "
+                + ", ".join(summary.platforms_added)
+            )
+        self.stdout.write(ATTRIBUTION)
+        self.stdout.write(summary.line())
+        if summary.rejected:
+            raise CommandError(f"{len(summary.rejected)} item(s) rejected; see above")

@@ -1,0 +1,31 @@
+"""The text pipeline: pure functions over bytes and str, no Django.
+
+extract (bytes -> Markdown) -> normalise (canonical text, hashed by text_sha256) ->
+segment (provisions under their headings), find_stated_dates, detect_language.
+"""
+
+from governance.text.dates import StatedDate, StatedDates, find_stated_dates, parse_date
+from governance.text.errors import ExtractionError
+from governance.text.extract import ExtractionRules, RangeSelector, Selector, extract
+from governance.text.language import detect_language
+from governance.text.normalise import normalise, text_sha256
+from governance.text.segment import Heading, Segment, segment, segment_with_headings
+
+__all__ = [
+    "ExtractionError",
+    "ExtractionRules",
+    "Heading",
+    "RangeSelector",
+    "Segment",
+    "Selector",
+    "StatedDate",
+    "StatedDates",
+    "detect_language",
+    "extract",
+    "find_stated_dates",
+    "normalise",
+    "parse_date",
+    "segment",
+    "segment_with_headings",
+    "text_sha256",
+]

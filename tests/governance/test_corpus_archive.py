@@ -1,0 +1,74 @@
+"""The real corpus (Open Terms Archive GenAI Contrib, ODC-BY 1.0), imported once per session."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from governance.models import Platform, Snapshot, Version
+from governance.verification import archive_verify
+
+pytestmark = [pytest.mark.django_db, pytest.mark.corpus]
+
+
+def manifest_versions(corpus_dir):
+    manifest = json.loads((corpus_dir / "manifest.json").read_text())
+    return {v["file"]: v for doc in manifest for v in doc["versions"]}, manifest
+
+
+def test_every_manifest_entry_is_accounted_for(imported_corpus, corpus_dir):
+    files, _ = manifest_versions(corpus_dir)
+    summary = imported_corpus
+    assert summary.rejected == []
+    assert summary.platforms_added == []  # every service is in the built-in catalogue
+    assert summary.created + summary.identical == len(files)
+    corpus_snapshots = Snapshot.objects.filter(dataset="OpenTermsArchive/genai-contrib-versions")
+    assert corpus_snapshots.count() == len(files)
+    for path, sha256 in corpus_snapshots.values_list("dataset_path", "sha256"):
+        assert files[path]["sha256"] == sha256
+
+
+def test_a_second_import_finds_everything_present(imported_corpus, corpus_dir):
+    from governance.importing import history_import
+
+    again = history_import(corpus_dir=corpus_dir)
+    assert (again.created, again.identical, again.rejected) == (0, 0, [])
+    assert again.already_present == imported_corpus.created + imported_corpus.identical
+
+
+def test_the_out_of_order_re_extraction_is_flagged(imported_corpus):
+    flagged = Version.objects.filter(anomalies__contains=["extraction-order"])
+    labels = {(v.document.platform.slug, v.document.kind) for v in flagged}
+    assert ("claude-ai", "acceptable-use-policy") in labels
+    assert imported_corpus.anomalies == flagged.count()
+
+
+def test_technical_versions_come_from_technical_upgrades(imported_corpus, corpus_dir):
+    files, _ = manifest_versions(corpus_dir)
+    for version in Version.objects.filter(is_technical=True).prefetch_related("snapshots"):
+        (snapshot,) = version.snapshots.all()
+        assert files[snapshot.dataset_path]["kind"] == "technical_upgrade"
+    assert imported_corpus.technical == Version.objects.filter(is_technical=True).count()
+
+
+def test_renamed_services_are_retired_with_successors(imported_corpus):
+    successors = dict(
+        Platform.objects.filter(retired_at__isnull=False).values_list("slug", "successor__slug")
+    )
+    assert successors == {"openai": "chatgpt", "xai": "grok", "mistral-ai": "le-chat"}
+
+
+def test_languages_are_detected(imported_corpus):
+    languages = Counter(
+        Version.objects.values_list("document__platform__slug", "language")
+    )
+    assert languages[("wenxinyiyan", "zh")] == Version.objects.filter(
+        document__platform__slug="wenxinyiyan"
+    ).count()
+    assert languages[("claude-ai", "en")] > 0
+
+
+def test_the_imported_archive_verifies(imported_corpus):
+    report = archive_verify()
+    assert report.ok, report.broken[:3]
+    assert report.versions == Version.objects.count()
