@@ -16,7 +16,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 SECURE_SSL_REDIRECT=0 \
 	REDIS_URL=$(TEST_REDIS_URL) CLAUSEWATCH_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: help install run test lint migrations-check test-postgres test-sqlite clean
+.PHONY: help install run test lint migrations-check test-postgres test-sqlite schema clean
 
 help:
 	@echo "make run    set up (.venv, database, catalogue, demo history) and serve on 127.0.0.1:8000"
@@ -47,6 +47,9 @@ test-sqlite: $(STAMP)
 	$(TEST_ENV) DATABASE_URL= $(VENV)/bin/pytest -m api
 
 test: lint migrations-check test-postgres test-sqlite
+
+schema: $(STAMP)
+	$(TEST_ENV) $(VPY) manage.py spectacular --validate --fail-on-warn --file openapi/schema.yaml
 
 clean:
 	rm -rf var/test

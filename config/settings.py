@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.http.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +176,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.http.schema.add_problem_responses",
+    ],
 }
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -93,9 +93,13 @@ class Source(models.Model):
         ordering = ["document", "valid_until", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["document", "url", "valid_until"],
-                name="source_unique_url_period",
-                nulls_distinct=False,
+                fields=["document", "url", "valid_until"], name="source_unique_url_period"
+            ),
+            # NULL (still valid) never equals NULL in a unique index: say it separately.
+            models.UniqueConstraint(
+                fields=["document", "url"],
+                condition=Q(valid_until__isnull=True),
+                name="source_unique_current_url",
             ),
         ]
 

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import IO
 
 from django.core.files.storage import storages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from governance.models import Document, Platform, Snapshot, Version
+from governance.models import Document, Platform, Snapshot, Version, VersionSnapshot
 
 # Columns a version summary needs: everything but the (large) text.
 _SUMMARY_DEFER = ("text",)
@@ -50,7 +50,11 @@ def version_latest_summary(*, document: Document) -> Version | None:
 
 def version_detail_queryset() -> QuerySet[Version]:
     return Version.objects.select_related("document__platform", "successor").prefetch_related(
-        "provisions", "versionsnapshot_set__snapshot"
+        "provisions",
+        Prefetch(
+            "versionsnapshot_set",
+            queryset=VersionSnapshot.objects.select_related("snapshot").order_by("position"),
+        ),
     )
 
 

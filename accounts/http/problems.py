@@ -31,6 +31,8 @@ def problem(status_code: int, detail: str, *, slug: str | None = None, **extra) 
 
 
 def _flatten(detail) -> str:
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        return _flatten(detail["detail"])
     if isinstance(detail, dict):
         return "; ".join(f"{key}: {_flatten(value)}" for key, value in detail.items())
     if isinstance(detail, list):

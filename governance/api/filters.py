@@ -1,14 +1,31 @@
 """Query filters of the archive's lists; bad values are 400 problems naming the field."""
 
 import django_filters
+from django import forms
 
 from governance.api.moments import parse_moment
 from governance.models import Platform, Version
 
 
+class _StrictBooleanField(forms.TypedChoiceField):
+    """Only "true" or "false": a typo must be a 400, not a silently ignored filter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+        )
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = _StrictBooleanField
+
+
 class PlatformFilter(django_filters.FilterSet):
     provider = django_filters.CharFilter(field_name="provider__slug", help_text="Provider slug.")
-    active = django_filters.BooleanFilter(
+    active = StrictBooleanFilter(
         field_name="retired_at", lookup_expr="isnull",
         help_text="true: platforms in service; false: retired (renamed) ones.",
     )
@@ -27,7 +44,7 @@ class VersionFilter(django_filters.FilterSet):
         method="filter_captured_before",
         help_text="Captured at or before this date (end of day, UTC) or timestamp.",
     )
-    technical = django_filters.BooleanFilter(
+    technical = StrictBooleanFilter(
         field_name="is_technical", help_text="Only technical (re-extraction) versions, or none."
     )
 

@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         _documents + "<slug:kind>/versions/",
-        views.DocumentViewSet.as_view({"get": "versions"}),
+        views.DocumentVersionViewSet.as_view({"get": "list"}),
         name="document-versions",
     ),
     path(

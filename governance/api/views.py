@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from governance import selectors
 from governance.api import serializers as s
 from governance.api.filters import PlatformFilter, VersionFilter
 from governance.api.moments import parse_moment
-from governance.models import Provider, Snapshot
+from governance.models import Document, Provider, Snapshot, Version
 from governance.selectors import snapshot_open
 
 
@@ -51,6 +52,8 @@ class DocumentViewSet(ReadOnlyApiViewSet):
     ordering = ("kind",)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
+            return Document.objects.none()
         platform = get_object_or_404(
             selectors.platform_queryset(), slug=self.kwargs["platform_slug"]
         )
@@ -66,27 +69,11 @@ class DocumentViewSet(ReadOnlyApiViewSet):
         return document
 
     @extend_schema(
-        responses=s.VersionSummarySerializer(many=True),
-        parameters=[OpenApiParameter("page_size", OpenApiTypes.INT)],
-    )
-    @action(detail=True, filterset_class=VersionFilter, url_path="versions",
-            ordering=("-captured_at", "-id"))
-    def versions(self, request, platform_slug=None, kind=None):
-        """Every version of the document, newest first."""
-        document = super().get_object()
-        queryset = self.filter_queryset(selectors.version_summary_queryset(document=document))
-        page = self.paginate_queryset(queryset)
-        serializer = s.VersionSummarySerializer(
-            page, many=True, context=self.get_serializer_context()
-        )
-        return self.get_paginated_response(serializer.data)
-
-    @extend_schema(
-        responses={200: s.AsOfSerializer, 404: OpenApiResponse(description="Not captured yet.")},
+        responses={200: s.AsOfSerializer},
         parameters=[AS_OF_PARAMETER],
         filters=False,
     )
-    @action(detail=True, url_path="as-of", filterset_class=None, pagination_class=None)
+    @action(detail=True, url_path="as-of")
     def as_of(self, request, platform_slug=None, kind=None):
         """The version in force at a moment: the last one captured at or before it."""
         raw = request.query_params.get("as_of")
@@ -110,6 +97,24 @@ class DocumentViewSet(ReadOnlyApiViewSet):
             notice += f"; its successor is {successor.slug}." if successor else "."
         data = {"as_of": moment, "in_force": not retired, "notice": notice, "version": version}
         return Response(s.AsOfSerializer(data, context=self.get_serializer_context()).data)
+
+
+class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Every version of one document, newest first."""
+
+    serializer_class = s.VersionSummarySerializer
+    filterset_class = VersionFilter
+    ordering = ("-captured_at", "-id")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Version.objects.none()
+        document = get_object_or_404(
+            Document.objects.select_related("platform"),
+            platform__slug=self.kwargs["platform_slug"],
+            kind=self.kwargs["kind"],
+        )
+        return selectors.version_summary_queryset(document=document)
 
 
 class VersionViewSet(ApiViewSet):
