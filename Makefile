@@ -16,7 +16,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 SECURE_SSL_REDIRECT=0 \
 	REDIS_URL=$(TEST_REDIS_URL) CLAUSEWATCH_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: help install run test lint migrations-check test-postgres test-sqlite schema clean
+.PHONY: help install run test lint migrations-check test-postgres test-sqlite schema schemathesis clean
 
 help:
 	@echo "make run    set up (.venv, database, catalogue, demo history) and serve on 127.0.0.1:8000"
@@ -50,6 +50,12 @@ test: lint migrations-check test-postgres test-sqlite
 
 schema: $(STAMP)
 	$(TEST_ENV) $(VPY) manage.py spectacular --validate --fail-on-warn --file openapi/schema.yaml
+
+# A longer schemathesis run than the one inside `make test`.
+SCHEMATHESIS_MAX_EXAMPLES ?= 300
+schemathesis: $(STAMP)
+	$(TEST_ENV) DATABASE_URL=$(TEST_DATABASE_URL) SCHEMATHESIS_MAX_EXAMPLES=$(SCHEMATHESIS_MAX_EXAMPLES) \
+		$(VENV)/bin/pytest tests/api/test_schema_fuzz.py
 
 clean:
 	rm -rf var/test

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -72,19 +73,30 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = sane_request_id(request.headers.get(REQUEST_ID_HEADER)) or uuid.uuid4().hex
-        # Organisation and task are cleared too, so a value some code path forgot to
-        # reset on this thread can never label another request's lines.
-        tokens = (_request_id.set(request_id), _organization_id.set(None), _task_id.set(None))
+        # Set, not reset on the way out: Django logs 4xx/5xx ("django.request") after
+        # the middleware chain returns, and that line must carry the ids too. They
+        # are cleared when the response is closed (request_finished, below). Setting
+        # all three also drops whatever an earlier request left on this thread.
+        _request_id.set(request_id)
+        _organization_id.set(None)
+        _task_id.set(None)
         started = time.perf_counter()
-        try:
-            # Django turns exceptions below into responses, so this always returns one.
-            response = self.get_response(request)
-            response.headers[REQUEST_ID_HEADER] = request_id
-            _log_request(request, response.status_code, started)
-            return response
-        finally:
-            for token in reversed(tokens):
-                context_reset(token)
+        # Django turns exceptions below into responses, so this always returns one.
+        response = self.get_response(request)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        _log_request(request, response.status_code, started)
+        return response
+
+
+def _clear_request_context(**_kwargs: object) -> None:
+    _request_id.set(None)
+    _organization_id.set(None)
+    _task_id.set(None)
+
+
+# Connected here rather than in an AppConfig: the logging configuration imports
+# this module before the apps are ready, and the receiver needs nothing from them.
+request_finished.connect(_clear_request_context, dispatch_uid="clausewatch.request_context")
 
 
 def _log_request(request: HttpRequest, status: int, started: float) -> None:

@@ -36,12 +36,20 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_prometheus",
     "accounts",
     "governance",
     "monitoring",
 ]
 
 MIDDLEWARE = [
+    # First and last: the Prometheus pair times and counts everything in between.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before the rest, so even an HTTPS redirect or a 400 carries X-Request-ID.
+    "accounts.request_context.RequestIdMiddleware",
+    # Outside Django's own middleware, so their error pages (a bad Host header ...)
+    # are reshaped as problems under /api/ too.
+    "accounts.http.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,7 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.http.middleware.ApiProblemMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# /readyz calls beat "stale" when its heartbeat (written every 60 s) is older than this.
+BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", 180, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -186,19 +196,33 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Every line says which request, organisation and task it belongs to (None outside one).
+    "filters": {"request_context": {"()": "accounts.request_context.RequestContextFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": (
+                "%(asctime)s %(levelname)s %(name)s %(message)s "
+                "%(request_id)s %(organization_id)s %(task_id)s"
+            ),
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context"],
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Probes and scrapes reach the process directly over plain HTTP (TLS ends at the
+    # proxy): a redirect to https would fail them. Paths are regexes without the "/".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

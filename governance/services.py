@@ -99,7 +99,9 @@ def _analyse(text: str) -> _Analysis:
         sha256=pipeline.text_sha256(normalised),
         language=pipeline.detect_language(normalised),
         dates=pipeline.find_stated_dates(normalised),
-        segments=pipeline.segment(normalised),
+        # A heading with nothing under it keeps its place in segment() (so no text
+        # is lost) but is not a provision.
+        segments=[part for part in pipeline.segment(normalised) if part.text],
     )
 
 

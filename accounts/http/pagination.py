@@ -36,5 +36,14 @@ class TimeCursorPagination(CursorPagination):
         except exceptions.NotFound:
             raise exceptions.ValidationError({"cursor": self.invalid_cursor_message}) from None
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_page_size, default=self.page_size
+                )
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         return getattr(view, "ordering", None) or self.ordering

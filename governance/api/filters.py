@@ -18,6 +18,12 @@ class _StrictBooleanField(forms.TypedChoiceField):
         )
         super().__init__(*args, **kwargs)
 
+    def clean(self, value):
+        # Absent is None; present but empty ("?active=") is a mistake worth saying.
+        if value == "":
+            raise forms.ValidationError("must be true or false.")
+        return super().clean(value)
+
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField

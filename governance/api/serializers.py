@@ -7,6 +7,8 @@ from rest_framework.reverse import reverse
 
 from governance.models import Document, Platform, Provider, Provision, Snapshot, Source, Version
 
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
 
 class ProviderSerializer(serializers.ModelSerializer):
     class Meta:
@@ -15,8 +17,8 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class PlatformSerializer(serializers.ModelSerializer):
-    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provider = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     active = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(
         view_name="api:platform-detail", lookup_field="slug"
@@ -34,6 +36,8 @@ class PlatformSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    # Plain integers: the model field's range differs by database, the schema must not.
+    position = serializers.IntegerField(read_only=True)
     verified = serializers.SerializerMethodField()
 
     class Meta:
@@ -90,6 +94,7 @@ def _stated(value, quote: str) -> dict | None:
 
 
 class ProvisionSerializer(serializers.ModelSerializer):
+    ordinal = serializers.IntegerField(read_only=True)
     heading_path = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -98,6 +103,8 @@ class ProvisionSerializer(serializers.ModelSerializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
+    size = serializers.IntegerField(read_only=True)
+    http_status = serializers.IntegerField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField()
 
@@ -144,11 +151,11 @@ class VersionDetailSerializer(VersionSummarySerializer):
             [link.snapshot for link in links], many=True, context=self.context
         ).data
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_previous(self, version: Version) -> str | None:
         return _version_url(self.context.get("request"), version.previous_id)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_next(self, version: Version) -> str | None:
         successor = getattr(version, "successor", None)
         return _version_url(self.context.get("request"), successor.pk if successor else None)

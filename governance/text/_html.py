@@ -8,6 +8,7 @@ ones, which is close to what a DOM Range clone gives and needs no tree surgery h
 
 import re
 import uuid
+import warnings
 
 import soupsieve
 from bs4 import (
@@ -15,6 +16,7 @@ from bs4 import (
     Comment,
     Declaration,
     Doctype,
+    MarkupResemblesLocatorWarning,
     NavigableString,
     PageElement,
     ProcessingInstruction,
@@ -25,10 +27,15 @@ from markdownify import MarkdownConverter
 from governance.text.errors import ExtractionError
 from governance.text.rules import ExtractionRules, RangeSelector, Selector, selector_label
 
+# We always parse fetched content, never a file name or URL: a page whose whole text
+# looks like one ("https://…") is still a page. bs4 itself suggests this filter.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+
 # Never text of the document. <head> goes too: its <title> is metadata, not a clause.
 _NOISE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 _NON_TEXT_NODES = (Comment, Declaration, Doctype, ProcessingInstruction)
 _DATA_URI = re.compile(r"^\s*data:", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 # ATX headings and "-" bullets are what segment() reads best; tables get a header row
 # even without <th>, so they stay valid Markdown tables.
@@ -54,7 +61,9 @@ def _parse(html: str) -> BeautifulSoup:
 
 
 def _markdown(fragment: Fragment) -> str:
-    return _CONVERTER.convert_soup(fragment).strip()
+    # markdownify leaves extra blank lines after nested lists; one is all Markdown needs
+    # (normalise() would collapse them anyway).
+    return _BLANK_LINES.sub("\n\n", _CONVERTER.convert_soup(fragment)).strip()
 
 
 def _drop_noise(soup: BeautifulSoup) -> None:

@@ -5,6 +5,9 @@ heading or a provision, and needs Chinese numbered headings, which no Markdown p
 knows. Only the block-level syntax that converters (markdownify, turndown) emit is read.
 """
 
+# Chinese full-width punctuation is the data here, not a typo.
+# ruff: noqa: RUF001
+
 import re
 from dataclasses import dataclass
 
@@ -19,22 +22,22 @@ LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
 TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 # Lines that start a new item inside a paragraph: "1\.", "1、", "(a)", "(一)", "•"...
 ENUMERATOR = re.compile(
-    rf"^[ \t]*(?:[0-9]{{1,3}}(?:\\?\.[0-9]{{1,3}})*(?:\\?[.)](?=[ \t]|$)|[．、])"  # noqa: RUF001
+    rf"^[ \t]*(?:[0-9]{{1,3}}(?:\\?\.[0-9]{{1,3}})*(?:\\?[.)](?=[ \t]|$)|[．、])"
     rf"|[0-9]{{1,3}}(?:\\?\.[0-9]{{1,3}})+(?=[ \t])"
-    rf"|[（(][ \t]*(?:[0-9]{{1,3}}|[a-zA-Z]|[ivxIVX]{{1,5}}|[{CN_NUMERAL}]{{1,4}})[ \t]*[）)]"  # noqa: RUF001
-    rf"|[{CN_NUMERAL}]{{1,4}}[ \t]*、|[a-z]\)(?=[ \t])|[•·●▪◦■◆▶►‣⁃])"  # noqa: RUF001
+    rf"|[（(][ \t]*(?:[0-9]{{1,3}}|[a-zA-Z]|[ivxIVX]{{1,5}}|[{CN_NUMERAL}]{{1,4}})[ \t]*[）)]"
+    rf"|[{CN_NUMERAL}]{{1,4}}[ \t]*、|[a-z]\)(?=[ \t])|[•·●▪◦■◆▶►‣⁃])"
 )
 # A line that ends a sentence; the next line of the block starts a new provision.
-SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)）\]】*_]*[ \t]*$")  # noqa: RUF001
+SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)）\]】*_]*[ \t]*$")
 
 _BOLD_ONLY = re.compile(r"^[ \t]*(\*\*|__)(?P<inner>(?:(?!\1).)+?)\1[ \t]*$")
-_CHAPTER = re.compile(rf"^第[ \t]*{_N}[ \t]*(?P<unit>[章节節编編])(?=[ \t]|$|[：:、.．])")  # noqa: RUF001
+_CHAPTER = re.compile(rf"^第[ \t]*{_N}[ \t]*(?P<unit>[章节節编編])(?=[ \t]|$|[：:、.．])")
 _ARTICLE = re.compile(
-    rf"^(?:\*\*|__)?(?P<title>第[ \t]*{_N}[ \t]*[条條])(?:\*\*|__)?(?=[ \t]|$|[：:、.．*_])"  # noqa: RUF001
-    r"[ \t：:、.．]*(?P<body>.*)$"  # noqa: RUF001
+    rf"^(?:\*\*|__)?(?P<title>第[ \t]*{_N}[ \t]*[条條])(?:\*\*|__)?(?=[ \t]|$|[：:、.．*_])"
+    r"[ \t]*(?P<body>.*)$"  # a colon after the number stays, in the body: no text is lost
 )
 _CN_SECTION = re.compile(rf"^[{CN_NUMERAL}]{{1,4}}[ \t]*、[ \t]*(?P<rest>.+)$")
-_CN_SUBSECTION = re.compile(rf"^[（(][ \t]*[{CN_NUMERAL}]{{1,4}}[ \t]*[）)][ \t]*(?P<rest>.+)$")  # noqa: RUF001
+_CN_SUBSECTION = re.compile(rf"^[（(][ \t]*[{CN_NUMERAL}]{{1,4}}[ \t]*[）)][ \t]*(?P<rest>.+)$")
 _NUMBERED = re.compile(
     r"^(?:[0-9]{1,3}(?:\\?\.[0-9]{1,3})*\\?[.)]?|(?:section|article|part|chapter)\s+[0-9])[ \t]",
     re.IGNORECASE,
@@ -42,7 +45,7 @@ _NUMBERED = re.compile(
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?P<inner>.+)\1$")
 # Headings are short labels; a line ending like a sentence is text, not a heading.
-_NOT_A_HEADING_END = tuple("。；;，,！!？?.")  # noqa: RUF001
+_NOT_A_HEADING_END = tuple("。；;，,！!？?.")
 MAX_PSEUDO_HEADING = 120
 MAX_CN_HEADING = 60
 

@@ -3,7 +3,7 @@
 import io
 import re
 
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 
 from governance.text.errors import ExtractionError
 
@@ -17,10 +17,12 @@ def pdf_to_text(content: bytes) -> str:
     """The PDF's text; ``ExtractionError`` if it cannot be read or has no text layer."""
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            # Many PDFs are encrypted only to set permissions, with an empty user password.
-            reader.decrypt("")
+        # Many PDFs are encrypted only to set permissions, with an empty user password.
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise ExtractionError("the PDF is protected by a password; it cannot be archived")
         pages = [page.extract_text() or "" for page in reader.pages]
+    except ExtractionError:
+        raise
     except Exception as exc:  # pypdf raises many types on damaged files; all mean "unreadable"
         raise ExtractionError(
             f"the PDF could not be read ({type(exc).__name__}: {exc}); "

@@ -14,7 +14,7 @@ HAN_SHARE_FOR_CHINESE = 0.2
 # ... except Japanese, which mixes Han with kana: leave that to the classifier.
 KANA_SHARE_FOR_JAPANESE = 0.05
 # The classifier's time grows with the text; its opening is plenty to know the language.
-CLASSIFY_CHARS = 20_000
+CLASSIFY_CHARS = 4_000
 
 _HAN = re.compile(
     "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"

@@ -32,7 +32,8 @@ def _check_css(selector: object, where: str) -> str:
         )
     try:
         soupsieve.compile(selector)  # soupsieve caches compiled patterns
-    except soupsieve.SelectorSyntaxError as exc:
+    # SelectorSyntaxError mostly, NotImplementedError for pseudo-elements: all mean "invalid"
+    except Exception as exc:
         raise ExtractionError(f"{where}: invalid CSS selector {selector!r}: {exc}") from exc
     return selector
 
