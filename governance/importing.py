@@ -20,7 +20,7 @@ from governance.manifest import (
     ManifestVersion,
     manifest_read,
 )
-from governance.models import Document, Platform, Snapshot, Source
+from governance.models import Document, Platform, Snapshot, Source, Version
 from governance.services import VersionRejected, snapshot_store, version_record
 
 EXTRACTION_ORDER_ANOMALY = "extraction-order"
@@ -162,6 +162,7 @@ def _import_version(
             captured_at=version.recorded_at,
             snapshots=[snapshot],
             is_technical=version.kind == TECHNICAL_KIND,
+            origin=Version.Origin.IMPORT,
             anomalies=[EXTRACTION_ORDER_ANOMALY] if out_of_order else [],
         )
     except (pipeline.ExtractionError, VersionRejected) as exc:

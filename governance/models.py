@@ -145,6 +145,11 @@ class Snapshot(models.Model):
 class Version(models.Model):
     """The normalised text of a document from its capture until the next change. Immutable."""
 
+    class Origin(models.TextChoices):
+        # Only a live check can tell subscribers something new; an imported past never alerts.
+        CHECK = "check", "live check"
+        IMPORT = "import", "history import"
+
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor"
@@ -159,6 +164,7 @@ class Version(models.Model):
     stated_effective = models.DateField(null=True, blank=True)
     stated_effective_quote = models.CharField(max_length=300, blank=True)
     is_technical = models.BooleanField(default=False)
+    origin = models.CharField(max_length=16, choices=Origin, default=Origin.CHECK)
     anomalies = models.JSONField(default=list, blank=True)
     snapshots = models.ManyToManyField(
         Snapshot, through="VersionSnapshot", related_name="versions"

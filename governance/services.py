@@ -113,6 +113,7 @@ def version_record(
     snapshots: Sequence[Snapshot] = (),
     previous_seen_at: datetime | None = None,
     is_technical: bool = False,
+    origin: str = Version.Origin.CHECK,
     anomalies: Sequence[str] = (),
 ) -> VersionRecordResult:
     """Append ``text`` to the document's history unless it equals the latest text.
@@ -132,6 +133,7 @@ def version_record(
                     snapshots=snapshots,
                     previous_seen_at=previous_seen_at,
                     is_technical=is_technical,
+                    origin=origin,
                     anomalies=anomalies,
                 )
         except IntegrityError:
@@ -152,6 +154,7 @@ def _record_once(
     snapshots: Sequence[Snapshot],
     previous_seen_at: datetime | None,
     is_technical: bool,
+    origin: str,
     anomalies: Sequence[str],
 ) -> VersionRecordResult:
     latest = version_latest(document=document)
@@ -178,6 +181,7 @@ def _record_once(
         stated_effective=analysis.dates.effective and analysis.dates.effective.value,
         stated_effective_quote=analysis.dates.effective.quote if analysis.dates.effective else "",
         is_technical=is_technical,
+        origin=origin,
         anomalies=list(anomalies),
         chain_hash=chain_hash(
             previous=latest.chain_hash if latest else None,

@@ -70,7 +70,7 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         model = Version
         fields = [
             "id", "platform", "kind", "captured_at", "previous_seen_at", "stated_last_updated",
-            "stated_effective", "language", "is_technical", "anomalies", "text_sha256",
+            "stated_effective", "language", "is_technical", "origin", "anomalies", "text_sha256",
             "chain_hash", "url",
         ]
 

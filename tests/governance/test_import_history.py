@@ -92,6 +92,7 @@ class TestHistoryImport:
         assert [v.is_technical for v in versions] == [False, False, True]
         assert versions[2].anomalies == [EXTRACTION_ORDER_ANOMALY]
         assert all(v.previous_seen_at is None for v in versions)
+        assert {v.origin for v in versions} == {"import"}  # imported history never alerts
         assert versions[1].stated_last_updated.isoformat() == "2024-03-01"
 
     def test_every_file_is_a_snapshot_with_provenance(self, dataset):

@@ -50,6 +50,7 @@ class TestVersionRecord:
         version = result.version
         assert result.created and result.outcome == "created"
         assert version.previous is None
+        assert version.origin == "check"
         assert version.language == "en"
         assert version.stated_last_updated.isoformat() == "2025-05-01"
         assert "May 1, 2025" in version.stated_last_updated_quote
