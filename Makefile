@@ -14,6 +14,7 @@ PYTHON ?= $(shell bin/find-python)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clausewatch
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DEBUG=0 SECURE_SSL_REDIRECT=0 \
+	API_KEY_PEPPER=test-only-pepper-not-for-production \
 	REDIS_URL=$(TEST_REDIS_URL) CLAUSEWATCH_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: help install run test lint migrations-check test-postgres test-sqlite schema schemathesis clean
@@ -59,3 +60,11 @@ schemathesis: $(STAMP)
 
 clean:
 	rm -rf var/test
+
+# Benchmarks (bench/): a fresh PostgreSQL database clausewatch_bench_import, Redis db 14.
+.PHONY: bench-import bench-api
+bench-import: $(STAMP)
+	timeout 900 $(VPY) bench/import_bench.py
+
+bench-api: $(STAMP)
+	timeout 1200 bench/api.sh

@@ -22,6 +22,18 @@ SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off.")
 
+# API keys are stored as HMAC-SHA256 under this pepper, kept apart from SECRET_KEY so
+# that one leaked secret (or a database dump) is not enough to forge or test keys.
+_DEV_PEPPER = "insecure-development-pepper-only-for-debug-mode"
+API_KEY_PEPPER = env_str("API_KEY_PEPPER", _DEV_PEPPER if DEBUG else None)
+if not DEBUG and (API_KEY_PEPPER == _DEV_PEPPER or len(API_KEY_PEPPER) < 32):
+    raise ImproperlyConfigured(
+        "API_KEY_PEPPER must be a real secret of at least 32 characters in production."
+    )
+if API_KEY_PEPPER == SECRET_KEY:
+    raise ImproperlyConfigured("API_KEY_PEPPER must differ from SECRET_KEY.")
+ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 30, minimum=0)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -135,6 +147,8 @@ STORAGES = {
 CORPUS_DIR = Path(env_str("CORPUS_DIR", str(BASE_DIR.parent / "shared" / "corpus")))
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Prefix of the rate-limit counters in Redis (tests give each test its own).
+RATE_LIMIT_NAMESPACE = env_str("RATE_LIMIT_NAMESPACE", "clausewatch")
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -164,12 +178,12 @@ CELERY_BEAT_SCHEDULE = {
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", 180, minimum=1)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.http.schema.ClausewatchAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Authentication, permissions and throttles are set once, on accounts.http.viewsets.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "accounts.http.pagination.TimeCursorPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.http.negotiation.StrictContentNegotiation",

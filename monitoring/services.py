@@ -2,14 +2,11 @@
 
 import time
 
-import redis
-from django.conf import settings
+from accounts.counters import redis_client
 
 BEAT_HEARTBEAT_KEY = "clausewatch:beat:heartbeat"
 
-
-def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+__all__ = ["BEAT_HEARTBEAT_KEY", "beat_heartbeat_record", "redis_client"]
 
 
 def beat_heartbeat_record() -> None:

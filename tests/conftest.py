@@ -1,11 +1,14 @@
 """Shared fixtures: the demo corpus (imported once per session) and hypothesis settings."""
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
+
+pytest_plugins = ["tests.personas"]
 
 # Property tests are reproducible (fixed seed) and never flaky on a busy 2-core machine.
 hypothesis_settings.register_profile("clausewatch", derandomize=True, deadline=None)
@@ -20,6 +23,12 @@ def corpus_path_or_skip() -> Path:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but the corpus is missing at {path} (set CORPUS_DIR)")
     pytest.skip(f"corpus not found at {path} (set CORPUS_DIR to run corpus tests)")
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    """Each test counts requests in its own Redis keys: ids repeat across tests."""
+    settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="session")

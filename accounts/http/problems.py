@@ -54,6 +54,7 @@ def problem_exception_handler(exc, context) -> Response | None:
         body["errors"] = exc.detail
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         body["retry_after"] = int(exc.wait)
+    body.update(getattr(exc, "problem_extra", {}))
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response

@@ -10,7 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.http.caching import cache_headers, etag_matches
+from accounts.http.permissions import check_history_depth
 from accounts.http.viewsets import ApiViewSet, ReadOnlyApiViewSet
+from accounts.plans import Feature
 from governance import selectors
 from governance.api import serializers as s
 from governance.api.filters import PlatformFilter, VersionFilter
@@ -47,6 +49,7 @@ AS_OF_PARAMETER = OpenApiParameter(
 class DocumentViewSet(ReadOnlyApiViewSet):
     """A platform's governance documents, addressed by kind slug."""
 
+    action_features = {"as_of": Feature.HISTORY}
     serializer_class = s.DocumentSerializer
     lookup_field = "kind"
     ordering = ("kind",)
@@ -80,6 +83,7 @@ class DocumentViewSet(ReadOnlyApiViewSet):
         if not raw:
             raise ValidationError({"as_of": "is required: a date or an ISO 8601 timestamp."})
         moment = parse_moment(raw, field="as_of", end_of_day=True)
+        check_history_depth(request, moment)
         document = super().get_object()
         version = selectors.version_as_of(document=document, moment=moment)
         if version is None:
@@ -102,6 +106,7 @@ class DocumentViewSet(ReadOnlyApiViewSet):
 class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
     """Every version of one document, newest first."""
 
+    required_feature = Feature.HISTORY
     serializer_class = s.VersionSummarySerializer
     filterset_class = VersionFilter
     ordering = ("-captured_at", "-id")
@@ -114,7 +119,9 @@ class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
             platform__slug=self.kwargs["platform_slug"],
             kind=self.kwargs["kind"],
         )
-        return selectors.version_summary_queryset(document=document)
+        versions = selectors.version_summary_queryset(document=document)
+        cutoff = self.principal.history_cutoff() if self.principal else None
+        return versions.filter(captured_at__gte=cutoff) if cutoff else versions
 
 
 class VersionViewSet(ApiViewSet):
@@ -122,6 +129,13 @@ class VersionViewSet(ApiViewSet):
 
     queryset = selectors.version_detail_queryset()
     serializer_class = s.VersionDetailSerializer
+
+    def required_feature_for(self, version) -> Feature:
+        # The latest text of every document is public; the past is history.
+        if getattr(version, "successor", None) is None:
+            return Feature.CATALOGUE
+        check_history_depth(self.request, version.captured_at)
+        return Feature.HISTORY
 
     @extend_schema(responses={200: s.VersionDetailSerializer, 304: None})
     def retrieve(self, request, pk=None):
@@ -139,6 +153,7 @@ class VersionViewSet(ApiViewSet):
 class SnapshotViewSet(ApiViewSet):
     """Raw captured bytes, as evidence: always an attachment, never rendered here."""
 
+    required_feature = Feature.HISTORY
     queryset = Snapshot.objects.order_by("id")
     lookup_field = "sha256"
     lookup_value_regex = "[0-9a-f]{64}"

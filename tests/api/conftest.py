@@ -5,14 +5,26 @@ from rest_framework.test import APIClient
 
 from governance.models import Platform
 from governance.services import snapshot_store, version_record
-from tests.factories import DocumentFactory, PlatformFactory, ProviderFactory, at
+from tests.factories import (
+    DocumentFactory,
+    PlatformFactory,
+    ProviderFactory,
+    at,
+    organization_with_key,
+)
 
 PAGE_SIZES = (5, 50)
 
 
 @pytest.fixture
-def api():
-    return APIClient()
+def api(db):
+    """A professional organisation's owner: every archive endpoint is open to it."""
+    _, _, secret = organization_with_key("professional")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    # The first use of a key records it (last used, new IP); steady state is one query.
+    assert client.get("/api/v1/account/").status_code == 200
+    return client
 
 
 @pytest.fixture

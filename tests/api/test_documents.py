@@ -64,6 +64,6 @@ def test_unknown_platform_or_kind_is_a_404_problem(api, archive, url):
 def test_document_list_query_count_is_flat(api, archive, page_size, django_assert_num_queries):
     for n in range(6):
         DocumentFactory(platform=archive["chat"], kind=f"extra-{n}")
-    with django_assert_num_queries(3):  # platform, documents page, their sources
+    with django_assert_num_queries(4):  # key, platform, documents page, their sources
         response = api.get("/api/v1/platforms/acme-chat/documents/", {"page_size": page_size})
     assert (response.json()["next"] is not None) == (page_size == 5)

@@ -55,7 +55,7 @@ def test_bad_parameters_are_400_problems_naming_the_field(api, archive, params, 
 
 @pytest.mark.parametrize("page_size", PAGE_SIZES)
 def test_versions_list_query_count_is_flat(api, archive, page_size, django_assert_num_queries):
-    with django_assert_num_queries(2):  # document with its platform, the versions page
+    with django_assert_num_queries(3):  # key, document with its platform, the versions page
         response = api.get(VERSIONS, {"page_size": page_size})
     assert (response.json()["next"] is not None) == (page_size == 5)
 
@@ -79,7 +79,7 @@ def test_version_detail(api, archive):
 
 
 def test_version_detail_query_count(api, archive, django_assert_num_queries):
-    with django_assert_num_queries(3):  # version + document + successor, provisions, snapshots
+    with django_assert_num_queries(4):  # key, version + document + successor, provisions, snapshots
         assert api.get(f"/api/v1/versions/{archive['versions'][3].pk}/").status_code == 200
 
 

@@ -17,6 +17,7 @@ def _check_deploy(**overrides: str) -> subprocess.CompletedProcess:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),  # 67 characters
+        "API_KEY_PEPPER": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "api.example.com",
         "CLAUSEWATCH_VAR_DIR": str(settings.VAR_DIR),
         **overrides,
@@ -57,3 +58,16 @@ def test_a_bad_variable_stops_start_up_naming_it():
     result = _check_deploy(DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize("pepper", ["", "short"])
+def test_a_weak_api_key_pepper_stops_production(pepper):
+    result = _check_deploy(API_KEY_PEPPER=pepper)
+    assert result.returncode != 0
+    assert "API_KEY_PEPPER must be a real secret of at least 32 characters" in result.stderr
+
+
+def test_the_pepper_must_differ_from_the_secret_key():
+    result = _check_deploy(SECRET_KEY="x" * 60, API_KEY_PEPPER="x" * 60)
+    assert result.returncode != 0
+    assert "API_KEY_PEPPER must differ from SECRET_KEY" in result.stderr
