@@ -13,8 +13,9 @@ def parse_moment(value: str, *, field: str, end_of_day: bool) -> datetime:
     """
     value = value.strip()
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
+        # Date first: parse_datetime (fromisoformat) would read "2025-09-15" as midnight.
+        day = parse_date(value)
+        moment = None if day else parse_datetime(value)
     except ValueError:
         moment = day = None
     if moment is None and day is None:

@@ -145,3 +145,43 @@ def test_as_of_needs_a_valid_moment(api, archive, params):
     response = api.get(AS_OF, params)
     assert response.status_code == 400
     assert "as_of" in response.json()["errors"]
+
+
+@pytest.fixture
+def same_day_versions(db):
+    """Two captures on 2025-03-01: at midnight and at noon."""
+    from governance.services import version_record
+    from tests.factories import DocumentFactory
+
+    document = DocumentFactory(platform__slug="same-day", kind="terms-of-service")
+    early = version_record(document=document, text="# T\n\nEarly.\n",
+                           captured_at=at_utc("2025-03-01T00:00:00")).version
+    noon = version_record(document=document, text="# T\n\nNoon.\n",
+                          captured_at=at_utc("2025-03-01T12:00:00")).version
+    return early, noon
+
+
+def at_utc(text):
+    from datetime import UTC, datetime
+
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_a_bare_date_means_the_end_of_that_day(api, same_day_versions):
+    early, noon = same_day_versions
+    url = "/api/v1/platforms/same-day/documents/terms-of-service/as-of/"
+    body = api.get(url, {"as_of": "2025-03-01"}).json()
+    assert body["as_of"] == "2025-03-01T23:59:59.999999Z"
+    assert body["version"]["id"] == noon.pk
+    assert api.get(url, {"as_of": "2025-03-01T06:00:00Z"}).json()["version"]["id"] == early.pk
+
+
+def test_date_range_filters_take_whole_days(api, same_day_versions):
+    early, noon = same_day_versions
+    url = "/api/v1/platforms/same-day/documents/terms-of-service/versions/"
+    before = api.get(url, {"captured_before": "2025-03-01"}).json()["results"]
+    assert [v["id"] for v in before] == [noon.pk, early.pk]
+    after = api.get(url, {"captured_after": "2025-03-01"}).json()["results"]
+    assert [v["id"] for v in after] == [noon.pk, early.pk]
+    assert api.get(url, {"captured_after": "2025-03-02"}).json()["results"] == []
+    assert api.get(url, {"captured_before": "2025-02-28"}).json()["results"] == []
