@@ -61,10 +61,12 @@ def check_history_depth(request, captured_at) -> None:
             (p for p in PLANS.values() if p.history_depth_days is None), key=lambda p: p.rank
         )
         days = principal.plan.history_depth_days
-        raise exceptions.PermissionDenied(
+        denied = exceptions.PermissionDenied(
             f"Captures older than {days} days need the {plan.name} plan or higher; your "
             f"organisation is on the {principal.plan.name} plan."
         )
+        denied.problem_extra = {"required_plan": plan.slug, "feature": Feature.HISTORY}
+        raise denied
 
 
 class PlanPermission(BasePermission):
