@@ -150,6 +150,20 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Prefix of the rate-limit counters in Redis (tests give each test its own).
 RATE_LIMIT_NAMESPACE = env_str("RATE_LIMIT_NAMESPACE", "clausewatch")
 
+# Monitoring: fetching and scheduling (see monitoring/fetching.py and services.py).
+FETCH_ALLOWED_ADDRESSES = env_list("FETCH_ALLOWED_ADDRESSES")  # host:port, tests/dev only
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 10, minimum=1)
+FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 30, minimum=1)
+FETCH_USER_AGENT = env_str(
+    "FETCH_USER_AGENT", "Clausewatch/1.0 (governance monitor; +https://clausewatch.example/bot)"
+)
+HOST_MIN_DELAY_MS = env_int("HOST_MIN_DELAY_MS", 1000, minimum=0)
+CHECK_LEASE_SECONDS = env_int("CHECK_LEASE_SECONDS", 900, minimum=30)
+CHECK_BATCH_SIZE = env_int("CHECK_BATCH_SIZE", 500, minimum=1)
+CHECK_RETENTION_DAYS = env_int("CHECK_RETENTION_DAYS", 90, minimum=1)
+UNHEALTHY_AFTER_FAILURES = env_int("UNHEALTHY_AFTER_FAILURES", 3, minimum=1)
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
@@ -167,12 +181,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT.")
+# Each entry expires before its next run, so a backlog never piles up duplicates.
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {
         "task": "monitoring.tasks.beat_heartbeat_task",
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    "checks-dispatch": {
+        "task": "monitoring.tasks.checks_dispatch_task",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
+    "checks-prune": {
+        "task": "monitoring.tasks.checks_prune_task",
+        "schedule": timedelta(hours=24),
+        "options": {"expires": 3600},
+    },
+}
+CELERY_TASK_ROUTES = {
+    "monitoring.tasks.document_check_task": {"queue": "fetch"},
 }
 # /readyz calls beat "stale" when its heartbeat (written every 60 s) is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", 180, minimum=1)

@@ -8,6 +8,7 @@ from monitoring import ops
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("governance.api.urls")),
+    path("", include("monitoring.api.urls")),
 ]
 
 urlpatterns = [
