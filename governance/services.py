@@ -105,6 +105,27 @@ def _analyse(text: str) -> _Analysis:
     )
 
 
+SUSPECT = "suspect"
+JURISDICTION_VARIANT = "jurisdiction-variant"
+
+
+def anomaly_kind(anomaly: str) -> str:
+    """'suspect: shrank ...' -> 'suspect'."""
+    return anomaly.split(":", 1)[0]
+
+
+def _text_anomalies(text: str, latest: Version | None) -> list[str]:
+    """Flags a reader needs: a capture that looks broken, or another regional variant."""
+    if latest is None:
+        return []
+    previous = Version.objects.filter(pk=latest.pk).values_list("text", flat=True).get()
+    flags = [f"{SUSPECT}: {reason}" for reason in pipeline.suspect_reasons(text, previous)]
+    switch = pipeline.jurisdiction_switch(text, previous)
+    if switch:
+        flags.append(f"{JURISDICTION_VARIANT}: {switch}")
+    return flags
+
+
 def version_record(
     *,
     document: Document,
@@ -166,6 +187,7 @@ def _record_once(
             f"{document} ({latest.captured_at.isoformat()}); history is append-only"
         )
     platform_slug = document.platform.slug
+    anomalies = [*anomalies, *_text_anomalies(analysis.text, latest)]
     version = Version.objects.create(
         document=document,
         previous=latest,

@@ -7,9 +7,12 @@ segment (provisions under their headings), find_stated_dates, detect_language.
 from governance.text.dates import StatedDate, StatedDates, find_stated_dates, parse_date
 from governance.text.errors import ExtractionError
 from governance.text.extract import ExtractionRules, RangeSelector, Selector, extract
+from governance.text.jurisdiction import jurisdiction_switch, stated_regions
 from governance.text.language import detect_language
+from governance.text.noise import denoise, links_strip_tracking
 from governance.text.normalise import normalise, text_sha256
 from governance.text.segment import Heading, Segment, segment, segment_with_headings
+from governance.text.suspect import suspect_reasons
 
 __all__ = [
     "ExtractionError",
@@ -20,12 +23,17 @@ __all__ = [
     "Selector",
     "StatedDate",
     "StatedDates",
+    "denoise",
     "detect_language",
     "extract",
     "find_stated_dates",
+    "jurisdiction_switch",
+    "links_strip_tracking",
     "normalise",
     "parse_date",
     "segment",
     "segment_with_headings",
+    "stated_regions",
+    "suspect_reasons",
     "text_sha256",
 ]

@@ -12,6 +12,7 @@ from bs4.dammit import EncodingDetector, UnicodeDammit
 from governance.text._html import html_to_markdown
 from governance.text._pdf import pdf_to_text
 from governance.text.errors import ExtractionError
+from governance.text.noise import denoise
 from governance.text.rules import ExtractionRules, RangeSelector, Selector
 
 __all__ = ["ExtractionRules", "RangeSelector", "Selector", "extract"]
@@ -41,6 +42,11 @@ def extract(content: bytes, media_type: str, *, rules: ExtractionRules | None = 
         raise ExtractionError(
             f"extracting {kind} failed unexpectedly ({type(exc).__name__}: {exc})"
         ) from exc
+    rules = rules or ExtractionRules()
+    text = denoise(
+        text, strip_parameters=rules.strip_query_params,
+        drop_patterns=rules.compiled_drop_patterns,
+    )
     if not text.strip():
         raise ExtractionError(
             f"extraction produced no text from {len(content)} bytes of {kind}; "

@@ -11,6 +11,7 @@ the content between two marker elements. ``startAfter`` leaves the start marker 
 """
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from governance.text.errors import ExtractionError
 
 _START_KEYS = ("startBefore", "startAfter")
 _END_KEYS = ("endBefore", "endAfter")
-_RULE_KEYS = frozenset({"select", "remove"})
+_RULE_KEYS = frozenset({"select", "remove", "strip_query_params", "drop_patterns"})
 
 
 def _check_css(selector: object, where: str) -> str:
@@ -96,6 +97,18 @@ def _coerce(value: object, where: str) -> tuple[Selector, ...]:
     return tuple(_coerce_one(item, where) for item in value)
 
 
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable) or not all(
+        isinstance(item, str) and item for item in value
+    ):
+        raise ExtractionError(f"{where}: expected a list of non-empty strings, got {value!r}")
+    return tuple(value)
+
+
 def selector_label(selector: Selector) -> str:
     """How a selector is named in error messages: as it is written in the rules JSON."""
     if isinstance(selector, RangeSelector):
@@ -113,11 +126,30 @@ class ExtractionRules:
 
     select: tuple[Selector, ...] = ()
     remove: tuple[Selector, ...] = ()
+    # Query parameters to strip from links (besides the built-in tracking ones), and
+    # regular expressions of lines to drop ("Updated \\d+ days ago").
+    strip_query_params: tuple[str, ...] = ()
+    drop_patterns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # frozen: normalise the fields through object.__setattr__, once, at construction
         object.__setattr__(self, "select", _coerce(self.select, "select"))
         object.__setattr__(self, "remove", _coerce(self.remove, "remove"))
+        object.__setattr__(
+            self, "strip_query_params", _strings(self.strip_query_params, "strip_query_params")
+        )
+        object.__setattr__(self, "drop_patterns", _strings(self.drop_patterns, "drop_patterns"))
+        for pattern in self.drop_patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ExtractionError(
+                    f"drop_patterns: {pattern!r} is not a regular expression ({exc})"
+                ) from None
+
+    @property
+    def compiled_drop_patterns(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(pattern) for pattern in self.drop_patterns)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> "ExtractionRules":
@@ -130,12 +162,23 @@ class ExtractionRules:
         unknown = sorted(set(data) - _RULE_KEYS)
         if unknown:
             raise ExtractionError(
-                f"unknown extraction rule key(s) {unknown}; allowed: 'select', 'remove'"
+                f"unknown extraction rule key(s) {unknown}; allowed: {sorted(_RULE_KEYS)}"
             )
-        return cls(select=data.get("select", ()), remove=data.get("remove", ()))
+        return cls(
+            select=data.get("select", ()),
+            remove=data.get("remove", ()),
+            strip_query_params=data.get("strip_query_params", ()),
+            drop_patterns=data.get("drop_patterns", ()),
+        )
 
     def to_json(self) -> dict[str, list[str | dict[str, str]]]:
         def dump(selectors: tuple[Selector, ...]) -> list[str | dict[str, str]]:
             return [s.to_json() if isinstance(s, RangeSelector) else s for s in selectors]
 
-        return {"select": dump(self.select), "remove": dump(self.remove)}
+        data: dict = {"select": dump(self.select), "remove": dump(self.remove)}
+        # The OTA shape stays as it is unless our own additions are in use.
+        if self.strip_query_params:
+            data["strip_query_params"] = list(self.strip_query_params)
+        if self.drop_patterns:
+            data["drop_patterns"] = list(self.drop_patterns)
+        return data

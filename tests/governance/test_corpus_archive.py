@@ -72,3 +72,20 @@ def test_the_imported_archive_verifies(imported_corpus):
     report = archive_verify()
     assert report.ok, report.broken[:3]
     assert report.versions == Version.objects.count()
+
+
+def test_imported_suspect_captures_and_regional_switches_are_flagged(imported_corpus):
+    def flags(platform, kind):
+        return {
+            v.captured_at.strftime("%Y-%m-%d"): v.anomalies
+            for v in Version.objects.filter(document__platform__slug=platform,
+                                            document__kind=kind)
+        }
+
+    copilot = flags("microsoft-copilot", "privacy-policy")
+    assert any(a.startswith("suspect: shrank") for a in copilot["2026-02-20"])
+    claude = flags("claude-ai", "terms-of-service")
+    assert "jurisdiction-variant: UK → CH/EEA" in claude["2025-11-28"]
+    llama = Version.objects.filter(document__platform__slug="llama-api",
+                                   anomalies__icontains="error-page")
+    assert llama.exists()

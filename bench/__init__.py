@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench-import`, `make bench-api`); not part of the installed package."""
