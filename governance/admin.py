@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from governance.models import (
     Document,
+    ExtractionRuleSet,
     Platform,
     Provider,
     Provision,
@@ -44,6 +45,17 @@ class PlatformAdmin(admin.ModelAdmin):
 class SourceInline(admin.TabularInline):
     model = Source
     extra = 0
+
+
+@admin.register(ExtractionRuleSet)
+class ExtractionRuleSetAdmin(admin.ModelAdmin):
+    """The history of extraction rules; change rules through a new row, never an edit."""
+
+    list_display = ["source", "valid_from", "note"]
+    list_select_related = ["source__document__platform"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Document)

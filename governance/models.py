@@ -107,6 +107,31 @@ class Source(models.Model):
         return self.url
 
 
+class ExtractionRuleSet(models.Model):
+    """One version of a source's extraction rules, from the moment it applies.
+
+    ``Source.extraction_rules`` always equals the newest of these; the rows keep
+    the history, so any past version can be explained by the rules of its time.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="rule_sets")
+    valid_from = models.DateTimeField()
+    rules = models.JSONField(default=dict)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["source", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "valid_from"], name="rule_set_unique_valid_from"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rules of {self.source} from {self.valid_from:%Y-%m-%d}"
+
+
 class Snapshot(models.Model):
     """Raw bytes captured once (fetched or imported): the evidence.
 
