@@ -13,6 +13,7 @@ from governance.models import (
     Version,
     VersionSnapshot,
 )
+from governance.reextraction import source_rules_set
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -23,6 +24,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service: the rules are validated and the source's current rules updated.
+        saved = source_rules_set(
+            source=obj.source, rules=obj.rules, valid_from=obj.valid_from, note=obj.note
+        )
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -56,6 +64,13 @@ class ExtractionRuleSetAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service: the rules are validated and the source's current rules updated.
+        saved = source_rules_set(
+            source=obj.source, rules=obj.rules, valid_from=obj.valid_from, note=obj.note
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(Document)
