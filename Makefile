@@ -68,3 +68,9 @@ bench-import: $(STAMP)
 
 bench-api: $(STAMP)
 	timeout 1200 bench/api.sh
+
+# The tracking benchmark of ../shared/bench: N documents (default 500), two passes.
+N ?= 500
+.PHONY: bench-track
+bench-track: $(STAMP)
+	N=$(N) timeout 1800 $(VPY) bench/track.py
