@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.keys import key_matches, key_prefix
-from accounts.models import ApiKey, Membership, Organization, Role, Scope
+from accounts.models import ApiKey, Membership, Organization, Scope
 from accounts.plans import Plan, plan_get
 
 
@@ -56,11 +56,16 @@ def principal_for_key(secret: str) -> Principal:
         raise KeyRejected(f"This API key was revoked on {key.revoked_at:%Y-%m-%d}.")
     if key.expires_at is not None and key.expires_at <= now:
         raise KeyRejected(f"This API key expired on {key.expires_at:%Y-%m-%d}.")
-    # A key acts with its creator's current role: demoting a person demotes their keys.
+    # A key acts with its creator's current role: demoting a person demotes their keys,
+    # and a key whose creator left the organisation (or was deleted) has no role at all.
+    if key.creator_role is None:
+        raise KeyRejected(
+            "The person who created this API key is no longer a member of its organisation."
+        )
     return Principal(
         organization=key.organization,
         plan=plan_get(key.organization.plan),
-        role=key.creator_role or Role.MEMBER,
+        role=key.creator_role,
         scopes=frozenset(key.scopes),
         user=key.created_by,
         key=key,

@@ -5,12 +5,20 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.keys import key_generate, key_hash
-from accounts.models import ApiKey, AuditEvent, Membership, Organization, Role, Scope
+from accounts.keys import NewKey, key_generate, key_hash
+from accounts.models import (
+    ApiKey,
+    AuditEvent,
+    IdempotencyRecord,
+    Membership,
+    Organization,
+    Role,
+    Scope,
+)
 from accounts.plans import PLANS
 
 Action = AuditEvent.Action
@@ -104,13 +112,15 @@ def api_key_create(
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
         raise AccountError(f"unknown scopes {unknown}; choose from {ALL_SCOPES}")
+    if actor_key is not None and not set(scopes) <= set(actor_key.scopes):
+        # A key cannot mint a more powerful key than itself.
+        extra = sorted(set(scopes) - set(actor_key.scopes))
+        raise AccountError(f"this key cannot grant scopes it does not have: {extra}")
     if organization.erase_after is not None:
         raise AccountError("this organisation is being deleted; no new keys can be made")
-    new = key_generate()
     with transaction.atomic():
-        key = ApiKey.objects.create(
-            organization=organization, created_by=created_by, name=name, prefix=new.prefix,
-            hashed=key_hash(new.secret, pepper=settings.API_KEY_PEPPER),
+        key, new = _api_key_insert(
+            organization=organization, created_by=created_by, name=name,
             scopes=sorted(set(scopes)), expires_at=expires_at,
         )
         audit_record(
@@ -119,6 +129,24 @@ def api_key_create(
             details={"name": name, "scopes": key.scopes},
         )
     return key, new.secret
+
+
+def _api_key_insert(**fields) -> tuple[ApiKey, NewKey]:
+    """Insert with a fresh prefix; the 32-bit prefix may (very rarely) be taken."""
+    for attempt in range(3):
+        new = key_generate()
+        try:
+            with transaction.atomic():
+                key = ApiKey.objects.create(
+                    prefix=new.prefix,
+                    hashed=key_hash(new.secret, pepper=settings.API_KEY_PEPPER),
+                    **fields,
+                )
+            return key, new
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def api_key_revoke(*, key: ApiKey, actor_user=None, actor_key=None, ip=None) -> ApiKey:
@@ -142,8 +170,12 @@ def api_key_touch(*, key: ApiKey, ip: str | None) -> None:
     new_ip = ip is not None and ip != key.last_used_ip
     if not new_ip and key.last_used_at and now - key.last_used_at < _TOUCH_INTERVAL:
         return
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now, last_used_ip=ip)
+    rows = ApiKey.objects.filter(pk=key.pk)
     if new_ip:
+        # A claim: of concurrent first uses from one address, one records the event.
+        rows = rows.exclude(last_used_ip=ip)
+    changed = rows.update(last_used_at=now, last_used_ip=ip)
+    if new_ip and changed:
         audit_record(
             organization=key.organization, action=Action.KEY_USED_FROM_NEW_IP, actor_key=key,
             ip=ip, target=key.prefix, details={"previous_ip": key.last_used_ip},
@@ -183,6 +215,11 @@ def member_remove(*, membership: Membership, actor_user=None, actor_key=None, ip
         organization=organization, action=Action.MEMBER_REMOVED, actor_user=actor_user,
         actor_key=actor_key, ip=ip, target=email,
     )
+    # Someone who leaves keeps no access through the keys they made here.
+    for key in ApiKey.objects.filter(
+        organization=organization, created_by=membership.user, revoked_at__isnull=True
+    ):
+        api_key_revoke(key=key, actor_user=actor_user, actor_key=actor_key, ip=ip)
 
 
 @transaction.atomic
@@ -203,6 +240,13 @@ def organization_deletion_request(
             details={"erase_after": organization.erase_after.isoformat()},
         )
     return organization
+
+
+def idempotency_records_prune(*, now: datetime | None = None) -> int:
+    """Forget Idempotency-Key answers after a day: retries come within minutes."""
+    cutoff = (now or timezone.now()) - timedelta(hours=24)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def organizations_erase_due(*, now: datetime | None = None) -> int:

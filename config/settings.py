@@ -162,7 +162,13 @@ HOST_MIN_DELAY_MS = env_int("HOST_MIN_DELAY_MS", 1000, minimum=0)
 CHECK_LEASE_SECONDS = env_int("CHECK_LEASE_SECONDS", 900, minimum=30)
 CHECK_BATCH_SIZE = env_int("CHECK_BATCH_SIZE", 500, minimum=1)
 CHECK_RETENTION_DAYS = env_int("CHECK_RETENTION_DAYS", 90, minimum=1)
+# A capture that looks broken (error page, most text gone) is rechecked this soon.
+SUSPECT_RECHECK_MINUTES = env_int("SUSPECT_RECHECK_MINUTES", 15, minimum=1)
 UNHEALTHY_AFTER_FAILURES = env_int("UNHEALTHY_AFTER_FAILURES", 3, minimum=1)
+# The queue of document checks; the worker tests give their workers a queue of their own.
+CHECK_QUEUE = env_str("CHECK_QUEUE", "fetch")
+# First retry of a transient failure after about this long, then doubling (jittered).
+CHECK_RETRY_BACKOFF_SECONDS = env_int("CHECK_RETRY_BACKOFF_SECONDS", 10, minimum=1)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -198,9 +204,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=24),
         "options": {"expires": 3600},
     },
+    # Closed accounts are erased once ACCOUNT_DELETION_GRACE_DAYS have passed.
+    "organizations-erase": {
+        "task": "accounts.tasks.organizations_erase_due_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+    "idempotency-prune": {
+        "task": "accounts.tasks.idempotency_records_prune_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
 }
 CELERY_TASK_ROUTES = {
-    "monitoring.tasks.document_check_task": {"queue": "fetch"},
+    "monitoring.tasks.document_check_task": {"queue": CHECK_QUEUE},
 }
 # /readyz calls beat "stale" when its heartbeat (written every 60 s) is older than this.
 BEAT_STALE_AFTER_SECONDS = env_int("BEAT_STALE_AFTER_SECONDS", 180, minimum=1)

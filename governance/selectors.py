@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import IO
 
 from django.core.files.storage import storages
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from governance.models import Document, Platform, Snapshot, Version, VersionSnapshot
 
@@ -96,6 +96,21 @@ def version_chain(*, document: Document) -> Iterator[Version]:
     while current is not None:
         yield current
         current = by_previous.get(current.id)
+
+
+def snapshot_capture_moment(*, snapshot: Snapshot) -> datetime | None:
+    """When the text made from these bytes was captured, for history-depth gates.
+
+    None while a version made from them is the latest of its document (the latest
+    text is public, so are its bytes); else the newest capture of such a version
+    (identical bytes share a sha256, so every capture of them counts), or the
+    fetch time of bytes no version was made from.
+    """
+    versions = Version.objects.filter(snapshots__sha256=snapshot.sha256)
+    if versions.filter(successor__isnull=True).exists():
+        return None
+    newest = versions.aggregate(newest=Max("captured_at"))["newest"]
+    return newest or snapshot.fetched_at
 
 
 def snapshot_open(*, snapshot: Snapshot) -> IO[bytes]:

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
-pytest_plugins = ["tests.personas"]
+pytest_plugins = ["tests.personas", "tests.archive"]
 
 # Property tests are reproducible (fixed seed) and never flaky on a busy 2-core machine.
 hypothesis_settings.register_profile("clausewatch", derandomize=True, deadline=None)

@@ -1,5 +1,6 @@
 """Representations of the account endpoints."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,6 +27,12 @@ class ApiKeyCreateSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=Scope.choices), default=["read"], allow_empty=False
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_expires_at(self, value):
+        # A key born expired is a mistake (a wrong date or time zone), never a wish.
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("must be in the future.")
+        return value
 
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):

@@ -52,18 +52,19 @@ def check_feature(request, feature: Feature) -> Principal | None:
     return principal
 
 
-def check_history_depth(request, captured_at) -> None:
-    """A plan with a limited history depth may not read captures older than it."""
+def check_history_depth(request, moment) -> None:
+    """A plan with a limited history depth may not read the archive as it stood before
+    its window (``moment``: an as-of time, or when a version stopped being in force)."""
     principal = request_principal(request)
     cutoff = principal.history_cutoff() if principal else None
-    if cutoff is not None and captured_at < cutoff:
+    if cutoff is not None and moment < cutoff:
         plan = min(
             (p for p in PLANS.values() if p.history_depth_days is None), key=lambda p: p.rank
         )
         days = principal.plan.history_depth_days
         denied = exceptions.PermissionDenied(
-            f"Captures older than {days} days need the {plan.name} plan or higher; your "
-            f"organisation is on the {principal.plan.name} plan."
+            f"The archive as it stood more than {days} days ago needs the {plan.name} plan or "
+            f"higher; your organisation is on the {principal.plan.name} plan."
         )
         denied.problem_extra = {"required_plan": plan.slug, "feature": Feature.HISTORY}
         raise denied

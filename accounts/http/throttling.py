@@ -39,6 +39,11 @@ class PlanRateThrottle(BaseThrottle):
         request.rate_limit = self.window
         return decision.admitted
 
+    def get_ident(self, request) -> str:
+        # The connection's address, as the audit log records it. DRF would otherwise use
+        # X-Forwarded-For, which is whatever the caller writes: a new "address" each time.
+        return request.META.get("REMOTE_ADDR") or ""
+
     def wait(self) -> float:
         return max(self.window.reset_at - time.time(), 1)
 

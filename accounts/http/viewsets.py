@@ -10,7 +10,7 @@ name what they need and this class enforces it:
 - ``required_role``: the member role, when only owners may act.
 """
 
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
 
 from accounts.http.authentication import ApiKeyAuthentication
@@ -34,6 +34,25 @@ class ApiViewSet(viewsets.GenericViewSet):
     action_features: dict[str, Feature] = {}
     required_scope: str = Scope.READ
     required_role: str | None = None
+
+    def initial(self, request, *args, **kwargs):
+        # DRF's order is authenticate, permissions, throttles. Here the request is counted
+        # before permissions are checked, so refusals (401, 403) carry X-RateLimit-* too
+        # and cost quota; a key that fails to authenticate counts against its address.
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = (
+            self.perform_content_negotiation(request)
+        )
+        request.version, request.versioning_scheme = self.determine_version(
+            request, *args, **kwargs
+        )
+        try:
+            self.perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)
+            raise
+        self.check_throttles(request)
+        self.check_permissions(request)
 
     def feature_for_action(self) -> Feature:
         return self.action_features.get(self.action, self.required_feature)

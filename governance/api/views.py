@@ -1,5 +1,6 @@
 """Read API over the archive. Viewsets stay declarative; reads go through selectors."""
 
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -121,7 +122,10 @@ class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
         )
         versions = selectors.version_summary_queryset(document=document)
         cutoff = self.principal.history_cutoff() if self.principal else None
-        return versions.filter(captured_at__gte=cutoff) if cutoff else versions
+        if cutoff is None:
+            return versions
+        # A limited plan sees every version in force at some time within its window.
+        return versions.filter(Q(captured_at__gte=cutoff) | Q(successor__captured_at__gte=cutoff))
 
 
 class VersionViewSet(ApiViewSet):
@@ -134,7 +138,8 @@ class VersionViewSet(ApiViewSet):
         # The latest text of every document is public; the past is history.
         if getattr(version, "successor", None) is None:
             return Feature.CATALOGUE
-        check_history_depth(self.request, version.captured_at)
+        # In force until its successor's capture: that is the moment the plan's window asks about.
+        check_history_depth(self.request, version.successor.captured_at)
         return Feature.HISTORY
 
     @extend_schema(responses={200: s.VersionDetailSerializer, 304: None})
@@ -171,6 +176,12 @@ class SnapshotViewSet(ApiViewSet):
         snapshot = self.get_queryset().filter(sha256=sha256).first()
         if snapshot is None:
             raise Http404(f"No snapshot with sha256 {sha256}.")
+        # Raw bytes are the text itself: a plan's history depth limits them as it does versions.
+        principal = self.principal
+        if principal is not None and principal.history_cutoff() is not None:
+            moment = selectors.snapshot_capture_moment(snapshot=snapshot)
+            if moment is not None:
+                check_history_depth(request, moment)
         etag = f'"{snapshot.sha256}"'
         if etag_matches(request, etag):
             response = HttpResponseNotModified()

@@ -37,11 +37,17 @@ class Command(BaseCommand):
             return
         try:
             if existing:
-                organization = organization_plan_change(organization=existing, plan=plan)
                 user = user_get_or_create(email=owner)
-                Membership.objects.get_or_create(
-                    organization=organization, user=user, defaults={"role": Role.OWNER}
-                )
+                # Names are not unique: a clash must never hand someone another customer's
+                # organisation (and an unaudited owner role in it).
+                if not Membership.objects.filter(
+                    organization=existing, user=user, role=Role.OWNER
+                ).exists():
+                    raise CommandError(
+                        f"{user.email} is not an owner of {existing.slug!r}, which is called "
+                        f"{name!r} already; choose another name, or name one of its owners."
+                    )
+                organization = organization_plan_change(organization=existing, plan=plan)
                 self.stdout.write(f"organisation {organization.slug!r} is now on {plan}")
             else:
                 organization = organization_create(name=name, plan=plan, owner_email=owner)
