@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from governance.models import Document, Source, Version
+from governance.models import Document, Snapshot, Source, Version
 
 
 class CheckSchedule(models.Model):
@@ -22,6 +22,9 @@ class CheckSchedule(models.Model):
     # The last time the current text was seen: the next change's previous_seen_at.
     last_seen_at = models.DateTimeField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
+    # A capture that looked broken is held here (by text hash) until a recheck shows
+    # the same text again, which confirms it as the document's new text.
+    suspect_text_sha256 = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"{self.document} due {self.next_check_at:%Y-%m-%dT%H:%M:%SZ}"
@@ -46,6 +49,7 @@ class Check(models.Model):
         CHANGED = "changed", "new version recorded"
         UNCHANGED = "unchanged", "same text"
         NOT_MODIFIED = "not_modified", "HTTP 304 for every source"
+        SUSPECT = "suspect", "looks broken: held for a recheck"
         FAILED = "failed", "failed"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="checks")
@@ -58,6 +62,8 @@ class Check(models.Model):
     bytes_fetched = models.PositiveBigIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
     version = models.ForeignKey(Version, on_delete=models.SET_NULL, null=True, blank=True)
+    # The bytes this check fetched: evidence even when no version came of them.
+    snapshots = models.ManyToManyField(Snapshot, blank=True, related_name="checks")
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -1,5 +1,6 @@
 """Writes of the monitoring app: claiming due documents and checking them."""
 
+import functools
 import logging
 import time
 import uuid
@@ -7,15 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.counters import redis_client
 from governance import text as pipeline
-from governance.models import Document, Snapshot, Source
-from governance.selectors import snapshot_read
+from governance.models import Document, Snapshot, Source, Version
+from governance.selectors import snapshot_read, version_latest
 from governance.services import VersionRejected, snapshot_store, version_record
 from monitoring.fetching import FetchError, FetchPolicy, FetchResult, fetch
 from monitoring.models import Check, CheckSchedule, SourceState
@@ -44,11 +46,30 @@ def fetch_policy() -> FetchPolicy:
     )
 
 
+@functools.lru_cache(maxsize=128)
+def _http_client(host: str) -> httpx.Client:
+    """One client per host name and worker process (building a TLS context costs ~20 ms).
+
+    Per host name, not per process: connections are pooled by the pinned address,
+    and a TLS connection verified for one site must never carry another site's
+    request, even when both sit behind the same CDN address.
+    """
+    policy = fetch_policy()
+    return httpx.Client(
+        timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
 def schedules_ensure() -> int:
     """Give every active document with a current source a schedule (due now)."""
+    # Exists, not sources__valid_until__isnull=True: that outer join also matches a
+    # document with no source at all, which would then fail every check.
+    current_source = Source.objects.filter(document=OuterRef("pk"), valid_until__isnull=True)
     missing = Document.objects.filter(
-        active=True, schedule__isnull=True, sources__valid_until__isnull=True
-    ).distinct()
+        Exists(current_source), active=True, schedule__isnull=True
+    )
     created = CheckSchedule.objects.bulk_create(
         [CheckSchedule(document=document) for document in missing], ignore_conflicts=True
     )
@@ -130,6 +151,7 @@ def document_check(
     check = _check_record(
         document, started, t0, outcome, detail, version=version,
         bytes_fetched=sum(len(c.content) for c in captures if c.fetched),
+        snapshots=[c.snapshot for c in captures if c.fetched],
         http_status=captures[0].status if captures else None,
     )
     return CheckOutcome(outcome, detail, check)
@@ -167,7 +189,7 @@ def _capture(source: Source, round_id: str) -> _Capture:
     with host_turn(host, client=client, min_delay=settings.HOST_MIN_DELAY_MS / 1000,
                    wait_limit=120, lock_seconds=settings.FETCH_READ_TIMEOUT * 3):
         result = fetch(source.url, policy=fetch_policy(), etag=state.etag,
-                       last_modified=state.last_modified)
+                       last_modified=state.last_modified, client=_http_client(host))
     previous = (
         Snapshot.objects.filter(sha256=state.snapshot_sha256).order_by("-id").first()
         if state.snapshot_sha256 else None
@@ -206,7 +228,7 @@ _KEPT_HEADERS = {"content-type", "etag", "last-modified", "date", "content-langu
 
 
 def _record(document, captures, started, lease_token):
-    if all(capture.status == 304 for capture in captures):
+    if all(capture.status == 304 for capture in captures) and _latest_made_of(document, captures):
         _schedule_success(document, lease_token, started)
         return Check.Outcome.NOT_MODIFIED, None, "every source answered 304 Not Modified"
     parts = [
@@ -217,11 +239,15 @@ def _record(document, captures, started, lease_token):
         for capture in captures
     ]
     schedule = CheckSchedule.objects.get(document=document)
+    text = "\n\n".join(parts)
+    held = _suspect_hold(document, schedule, text, started, lease_token)
+    if held:
+        return Check.Outcome.SUSPECT, None, held
     with transaction.atomic():
         if not _lease_valid(document, lease_token):
             raise LeaseLost(str(document))
         result = version_record(
-            document=document, text="\n\n".join(parts), captured_at=started,
+            document=document, text=text, captured_at=started,
             snapshots=[capture.snapshot for capture in captures],
             previous_seen_at=schedule.last_seen_at,
         )
@@ -229,6 +255,43 @@ def _record(document, captures, started, lease_token):
     if result.created:
         return Check.Outcome.CHANGED, result.version, "new version recorded"
     return Check.Outcome.UNCHANGED, None, "same text as the latest version"
+
+
+def _suspect_hold(document, schedule, text, started, token) -> str | None:
+    """Hold a capture that looks broken until a recheck shows the same text again.
+
+    Returns the reason when held; None when the text is to be recorded (normal, or a
+    suspect capture confirmed by the recheck: version_record then flags it).
+    """
+    latest = version_latest(document=document)
+    normalised = pipeline.normalise(text)
+    sha256 = pipeline.text_sha256(normalised)
+    if latest is None or latest.text_sha256 == sha256:
+        return None
+    previous = Version.objects.filter(pk=latest.pk).values_list("text", flat=True).get()
+    reasons = pipeline.suspect_reasons(normalised, previous)
+    if not reasons or schedule.suspect_text_sha256 == sha256:
+        return None
+    recheck_at = started + timedelta(minutes=settings.SUSPECT_RECHECK_MINUTES)
+    CheckSchedule.objects.filter(document=document, lease_token=token).update(
+        suspect_text_sha256=sha256, last_checked_at=started,
+        next_check_at=min(recheck_at, started + document.check_interval),
+        lease_until=None, lease_token="",
+    )
+    return "held for a recheck: " + "; ".join(reasons)
+
+
+def _latest_made_of(document: Document, captures: list[_Capture]) -> bool:
+    """Whether the latest version came from exactly these bytes. A 304 only says the
+    bytes are those fetched last time, which may never have become a version (the
+    extraction failed, the capture was held, the worker died before recording)."""
+    latest = version_latest(document=document)
+    recorded = (
+        list(latest.versionsnapshot_set.order_by("position")
+             .values_list("snapshot__sha256", flat=True))
+        if latest is not None else None
+    )
+    return recorded == [capture.snapshot.sha256 for capture in captures]
 
 
 def _lease_valid(document: Document, token: str) -> bool:
@@ -250,6 +313,7 @@ def _lease_now(document: Document) -> str:
 def _schedule_success(document: Document, token: str, seen_at: datetime) -> None:
     CheckSchedule.objects.filter(document=document, lease_token=token).update(
         last_seen_at=seen_at, last_checked_at=seen_at, consecutive_failures=0,
+        suspect_text_sha256="",
         next_check_at=seen_at + document.check_interval, lease_until=None, lease_token="",
     )
 
@@ -265,12 +329,15 @@ def _fail(document, token, started, t0, reason, http_status) -> Check:
 
 
 def _check_record(document, started, t0, outcome, reason, *, transient=False,
-                  http_status=None, version=None, bytes_fetched=0) -> Check:
-    return Check.objects.create(
+                  http_status=None, version=None, bytes_fetched=0, snapshots=()) -> Check:
+    check = Check.objects.create(
         document=document, started_at=started, finished_at=timezone.now(), outcome=outcome,
         reason=reason, transient=transient, http_status=http_status, version=version,
         bytes_fetched=bytes_fetched, duration_ms=int((time.monotonic() - t0) * 1000),
     )
+    if snapshots:
+        check.snapshots.set(snapshots)
+    return check
 
 
 def document_check_give_up(*, document_id: int, lease_token: str, reason: str) -> None:

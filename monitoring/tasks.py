@@ -1,8 +1,10 @@
 """Celery tasks of the monitoring app. Tasks stay thin: take ids, call one service."""
 
 import logging
+import uuid
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,12 +24,16 @@ def beat_heartbeat_task() -> None:
 def checks_dispatch_task() -> int:
     """Every minute: lease the due documents and enqueue one check each, after commit."""
     services.schedules_ensure()
-    round_id = timezone.now().strftime("%Y-%m-%dT%H:%M")
+    # One round per dispatch: the documents claimed together share each URL's fetch;
+    # a later round (a recheck a minute later) always fetches afresh.
+    round_id = f"{timezone.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     with transaction.atomic():
         claimed = services.documents_claim_due()
         for document_id, token in claimed:
             transaction.on_commit(
-                lambda d=document_id, t=token: document_check_task.delay(d, t, round_id)
+                lambda d=document_id, t=token: document_check_task.apply_async(
+                    (d, t, round_id), queue=settings.CHECK_QUEUE
+                )
             )
     return len(claimed)
 
@@ -35,9 +41,8 @@ def checks_dispatch_task() -> int:
 @shared_task(
     bind=True,
     ignore_result=True,
-    queue="fetch",
-    autoretry_for=(FetchError,),
-    retry_backoff=10,
+    autoretry_for=(FetchError,),  # routed to settings.CHECK_QUEUE (CELERY_TASK_ROUTES)
+    retry_backoff=settings.CHECK_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=120,
     retry_jitter=True,
     max_retries=3,
