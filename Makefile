@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 migrations-check: $(STAMP)
-	$(TEST_ENV) $(VPY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) DATABASE_URL= $(VPY) manage.py makemigrations --check --dry-run
 
 test-postgres: $(STAMP)
 	$(TEST_ENV) DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest
