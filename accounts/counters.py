@@ -4,15 +4,34 @@ Fixed windows keyed by their start: INCR is atomic, so the count is exact under
 any number of concurrent requests, and EXPIRE lets Redis forget old windows.
 """
 
+import functools
+import threading
 import time
 from dataclasses import dataclass
 
 import redis
 from django.conf import settings
 
+_clients: dict[str, redis.Redis] = {}
+_clients_lock = threading.Lock()
+
 
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    """The process's client for settings.REDIS_URL, made on first use.
+
+    One per URL, shared by every thread (its connection pool is thread-safe): a
+    request reuses a pooled connection instead of opening one. A forked child
+    resets the pool on its first command (redis-py checks the pid).
+    """
+    url = settings.REDIS_URL
+    client = _clients.get(url)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(url)
+            if client is None:
+                client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+                _clients[url] = client
+    return client
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,13 @@ MINUTE = 60
 DAY = 86_400
 
 
+@functools.lru_cache(maxsize=16)
+def _quota_script(client: redis.Redis):
+    """_QUOTA_TAKE for ``client``: sent by its SHA1 (EVALSHA), the text only when the
+    server does not know it yet (after a restart, say), not with every request."""
+    return client.register_script(_QUOTA_TAKE)
+
+
 @dataclass(frozen=True)
 class QuotaDecision:
     admitted: bool
@@ -87,8 +113,8 @@ def quota_take(
     minute_start = int(now // MINUTE) * MINUTE
     day_start = int(now // DAY) * DAY
     keys = _quota_keys(name, minute_start, day_start)
-    minute, day, admitted = client.eval(
-        _QUOTA_TAKE, 2, *keys, per_minute, per_day, MINUTE + 60, DAY + 3600
+    minute, day, admitted = _quota_script(client)(
+        keys=keys, args=[per_minute, per_day, MINUTE + 60, DAY + 3600]
     )
     return QuotaDecision(
         admitted=bool(admitted),

@@ -1,15 +1,18 @@
 """Who is asking: the organisation, its plan, the role and the key's scopes."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.keys import key_matches, key_prefix
 from accounts.models import ApiKey, Membership, Organization, Scope
 from accounts.plans import Plan, plan_get
+from accounts.prepared import Param, PreparedValues, instance_from_row
 
 
 @dataclass(frozen=True)
@@ -35,20 +38,70 @@ class KeyRejected(Exception):
         self.reason = reason
 
 
+_KEY_FIELDS = ApiKey._meta.concrete_fields
+_ORGANIZATION_FIELDS = Organization._meta.concrete_fields
+
+
+@functools.cache
+def _user_fields():
+    return get_user_model()._meta.concrete_fields  # once the app registry is ready
+
+
+def _key_lookup(prefix: str):
+    # The key, its organisation and creator, and the creator's current role. The prefix
+    # is unique and so is (organisation, user) of a membership: no ordering is needed.
+    creator_role = (
+        Membership.objects.filter(
+            organization=OuterRef("organization"), user=OuterRef("created_by")
+        )
+        .order_by()
+        .values("role")[:1]
+    )
+    return (
+        ApiKey.objects.filter(prefix=prefix)
+        .order_by()
+        .annotate(creator_role=Subquery(creator_role))
+        .values(
+            *(f.attname for f in _KEY_FIELDS),
+            *(f"organization__{f.attname}" for f in _ORGANIZATION_FIELDS),
+            *(f"created_by__{f.attname}" for f in _user_fields()),
+            "creator_role",
+        )
+    )
+
+
+# Every request with a key runs it: compiled once, not per request (accounts/prepared.py).
+_KEY_BY_PREFIX = PreparedValues(
+    _key_lookup, prefix=Param(ApiKey._meta.get_field("prefix"), "\x00sample prefix\x00")
+)
+
+
+def _key_with_relations(prefix: str) -> ApiKey | None:
+    """The key of ``prefix`` with its organisation and creator loaded, in one query, and
+    ``creator_role``; the instances are the ones select_related would have built."""
+    row = _KEY_BY_PREFIX.first(prefix=prefix)
+    if row is None:
+        return None
+    db = _KEY_BY_PREFIX.using
+    key = instance_from_row(ApiKey, db, row, [f.attname for f in _KEY_FIELDS])
+    key.organization = instance_from_row(
+        Organization, db, row, [f.attname for f in _ORGANIZATION_FIELDS],
+        prefix="organization__",
+    )
+    creator = None
+    if row["created_by__id"] is not None:
+        creator = instance_from_row(
+            get_user_model(), db, row, [f.attname for f in _user_fields()],
+            prefix="created_by__",
+        )
+    key.created_by = creator
+    key.creator_role = row["creator_role"]
+    return key
+
+
 def principal_for_key(secret: str) -> Principal:
     prefix = key_prefix(secret)
-    # One query: the key, its organisation and creator, and the creator's current role.
-    creator_role = Membership.objects.filter(
-        organization=OuterRef("organization"), user=OuterRef("created_by")
-    ).values("role")[:1]
-    key = (
-        ApiKey.objects.select_related("organization", "created_by")
-        .annotate(creator_role=Subquery(creator_role))
-        .filter(prefix=prefix)
-        .first()
-        if prefix
-        else None
-    )
+    key = _key_with_relations(prefix) if prefix else None
     if key is None or not key_matches(secret, key.hashed, pepper=settings.API_KEY_PEPPER):
         raise KeyRejected("This API key is not valid.")
     now = timezone.now()

@@ -5,8 +5,11 @@
 # Settings (environment): BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (4),
 # BENCH_WRK_THREADS (2), BENCH_WARMUP (s, 2), BENCH_WORKERS (2), BENCH_WORKER_CLASS
 # (gthread), BENCH_THREADS (2), BENCH_AUTH_HEADER (sent as "Authorization: <value>"
-# by curl and wrk when set, so the same run can be repeated with authentication and
-# throttling on and off), BENCH_DB (clausewatch_bench_import).
+# by curl and wrk when set), BENCH_GATE (on; "off" serves the two archive endpoints
+# without authentication, throttle or plan gates, to measure what the gate costs: see
+# bench/settings.py), BENCH_RATE_LIMITS (raised: every plan's limits are out of reach,
+# requests are still counted; "plan" keeps the real limits, whose 429s void a run),
+# BENCH_DB (clausewatch_bench_import).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -27,6 +30,8 @@ DB=${BENCH_DB:-clausewatch_bench_import}
 case $DB in clausewatch_bench*) ;; *) echo "BENCH_DB must start with clausewatch_bench" >&2; exit 2 ;; esac
 AUTH=${BENCH_AUTH_HEADER:-}
 export BENCH_AUTH_HEADER=$AUTH   # bench/wrk_report.lua reads it
+export BENCH_GATE=${BENCH_GATE:-on} BENCH_RATE_LIMITS=${BENCH_RATE_LIMITS:-raised}
+case $BENCH_GATE in on | off) ;; *) echo "BENCH_GATE must be on or off" >&2; exit 2 ;; esac
 
 # Forced like bench/import_bench.py: never the caller's database, Redis db 14 only.
 # The pepper is bench/import_bench.py's, so keys made in the bench database stay valid.
@@ -109,7 +114,8 @@ done
 
 echo "gunicorn $WORKERS x $WORKER_CLASS (threads $THREADS) on $BASE;" \
   "wrk $DURATION s, $CONNECTIONS connections, $WRK_THREADS threads, warm-up $WARMUP s;" \
-  "auth header: $([ -n "$AUTH" ] && echo sent || echo none); version id $VERSION_ID"
+  "auth header: $([ -n "$AUTH" ] && echo sent || echo none); gate: $BENCH_GATE;" \
+  "rate limits: $BENCH_RATE_LIMITS; version id $VERSION_ID"
 
 load() {  # load SECONDS URL -> prints the WRKRESULT fields
   timeout --foreground $(($1 + 30)) wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${1}s" \

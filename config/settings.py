@@ -150,6 +150,23 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 # Prefix of the rate-limit counters in Redis (tests give each test its own).
 RATE_LIMIT_NAMESPACE = env_str("RATE_LIMIT_NAMESPACE", "clausewatch")
 
+# Rendered API bodies that cannot change under their key (a version's detail, a page of
+# a document's versions), in Redis; see governance/api/cache.py. A cache that fails is
+# skipped, never an error. API_CACHE_SECONDS bounds how long a body made by an older
+# deployment can outlive it (0 disables the cache); API_CACHE_NAMESPACE starts afresh.
+API_CACHE_NAMESPACE = env_str("API_CACHE_NAMESPACE", "v1")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "clausewatch:api",
+        "TIMEOUT": env_int("API_CACHE_SECONDS", 3600, minimum=0),
+        # Short: an unreachable Redis must cost a request little before it is skipped.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+    },
+}
+
 # Monitoring: fetching and scheduling (see monitoring/fetching.py and services.py).
 FETCH_ALLOWED_ADDRESSES = env_list("FETCH_ALLOWED_ADDRESSES")  # host:port, tests/dev only
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -5,11 +5,16 @@ Each file becomes a snapshot with its dataset provenance; its text goes through
 at all: every file is read and hash-checked before anything is written.
 """
 
-from collections.abc import Callable
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from governance import text as pipeline
 from governance.integrity import bytes_sha256
@@ -22,6 +27,7 @@ from governance.manifest import (
 )
 from governance.models import Document, Platform, Snapshot, Source, Version
 from governance.services import VersionRejected, snapshot_store, version_record
+from governance.text.language import language_model_load
 
 EXTRACTION_ORDER_ANOMALY = "extraction-order"
 
@@ -50,6 +56,18 @@ class ImportSummary:
     anomalies: int = 0
     platforms_added: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    # Sum of the worker processes' peak resident memory (KiB); 0 when imported in-process.
+    workers_peak_rss_kib: int = 0
+
+    def add(self, other: "ImportSummary") -> None:
+        """Count ``other`` (one document's outcome) in this summary."""
+        self.created += other.created
+        self.identical += other.identical
+        self.already_present += other.already_present
+        self.technical += other.technical
+        self.anomalies += other.anomalies
+        self.platforms_added.extend(other.platforms_added)
+        self.rejected.extend(other.rejected)
 
     def line(self) -> str:
         text = (
@@ -63,25 +81,107 @@ class ImportSummary:
 
 
 def history_import(
-    *, corpus_dir: Path, on_version: Callable[[int], None] | None = None
+    *, corpus_dir: Path, on_version: Callable[[int], None] | None = None, workers: int = 1
 ) -> ImportSummary:
-    """Import every document of ``corpus_dir/manifest.json``; idempotent."""
+    """Import every document of ``corpus_dir/manifest.json``; idempotent.
+
+    Documents are independent (each is its own transaction), so with ``workers`` > 1
+    they are imported by that many forked processes, on PostgreSQL and outside any
+    transaction only: a worker sees committed rows alone (and SQLite has one writer).
+    Either way the summary is the same, its lists in manifest order, and
+    ``on_version`` is called in this process as each document is done.
+    """
     summary = ImportSummary()
     entries = manifest_read(corpus_dir / "manifest.json")
     documents = [entry for entry in entries if isinstance(entry, ManifestDocument)]
     for entry in entries:
         if isinstance(entry, ManifestRejection):
             summary.rejected.append((entry.label, entry.reason))
-    for manifest_document in sorted(documents, key=lambda doc: doc.versions[0].recorded_at):
-        try:
-            contents = _read_verified(corpus_dir, manifest_document)
-            with transaction.atomic():
-                _import_document(manifest_document, contents, summary)
-        except DocumentRejected as exc:
-            summary.rejected.extend((manifest_document.label, r) for r in exc.reasons)
+    documents.sort(key=lambda doc: doc.versions[0].recorded_at)
+    outcomes: list[ImportSummary | None] = [None] * len(documents)
+    if workers > 1 and len(documents) > 1 and _can_fork_workers():
+        done = _import_in_workers(corpus_dir, documents, workers, summary)
+    else:
+        done = ((i, _document_outcome(corpus_dir, doc)) for i, doc in enumerate(documents))
+    for index, outcome in done:
+        outcomes[index] = outcome
         if on_version:
-            on_version(len(manifest_document.versions))
+            on_version(len(documents[index].versions))
+    for outcome in outcomes:
+        assert outcome is not None  # every document was imported or rejected
+        summary.add(outcome)
     return summary
+
+
+def _document_outcome(corpus_dir: Path, manifest_document: ManifestDocument) -> ImportSummary:
+    """Import one document, whole or not at all; what happened, as a summary of its own.
+
+    A rejected document counts as rejected only: whatever it had counted before
+    the rejection was rolled back with its transaction.
+    """
+    outcome = ImportSummary()
+    try:
+        contents = _read_verified(corpus_dir, manifest_document)
+        with transaction.atomic():
+            _import_document(manifest_document, contents, outcome)
+    except DocumentRejected as exc:
+        outcome = ImportSummary()
+        outcome.rejected.extend((manifest_document.label, r) for r in exc.reasons)
+    return outcome
+
+
+def _can_fork_workers() -> bool:
+    connection = connections[router.db_for_write(Version)]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _import_in_workers(
+    corpus_dir: Path, documents: list[ManifestDocument], workers: int, summary: ImportSummary
+) -> Iterator[tuple[int, ImportSummary]]:
+    """(index, outcome) of every document, as worker processes finish them.
+
+    Workers are forked (they inherit the settings, the loaded code and the language
+    model; fork happens before any thread starts) after this process closes its
+    database connections, which a child must never share; each child opens its own.
+    The largest documents go first, so that no worker is left with one at the end.
+    """
+    connections.close_all()
+    language_model_load()  # once here rather than once per worker
+    peaks: dict[int, int] = {}
+    order = sorted(range(len(documents)), key=lambda i: -len(documents[i].versions))
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(documents)),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+    ) as pool:
+        futures = {
+            pool.submit(_worker_import, corpus_dir, documents[index]): index for index in order
+        }
+        try:
+            for future in as_completed(futures):
+                outcome, pid, peak_kib = future.result()
+                peaks[pid] = max(peaks.get(pid, 0), peak_kib)
+                yield futures[future], outcome
+        except BaseException:
+            # As in-process: an unexpected error stops the import (documents already
+            # committed stay, as they would have).
+            pool.shutdown(cancel_futures=True)
+            raise
+    summary.workers_peak_rss_kib = sum(peaks.values())
+
+
+def _worker_start() -> None:
+    # The connections inherited from the parent were closed before the fork; close the
+    # child's own when it exits, so that the server sees a clean goodbye.
+    Finalize(None, connections.close_all, exitpriority=10)
+
+
+def _worker_import(
+    corpus_dir: Path, manifest_document: ManifestDocument
+) -> tuple[ImportSummary, int, int]:
+    outcome = _document_outcome(corpus_dir, manifest_document)
+    # Linux reports ru_maxrss in KiB.
+    return outcome, os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def history_total_versions(*, corpus_dir: Path) -> int:

@@ -1,12 +1,13 @@
 """Reads of the archive, named ``<entity>_<action>`` (HackSoft style)."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 
 from django.core.files.storage import storages
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
+from accounts.prepared import Param, PreparedValues, instance_from_row
 from governance.models import Document, Platform, Snapshot, Version, VersionSnapshot
 
 # Columns a version summary needs: everything but the (large) text.
@@ -24,6 +25,56 @@ def document_queryset(*, platform: Platform) -> QuerySet[Document]:
         .prefetch_related("sources")
         .annotate(version_count=Count("versions"))
     )
+
+
+def _document_marks(*, platform_slug: str, kind: str, cutoff: datetime | None = None):
+    documents = (
+        Document.objects.filter(platform__slug=platform_slug, kind=kind)
+        .order_by()
+        .values("id")
+        .annotate(version_total=Count("versions"), version_last_id=Max("versions__id"))
+    )
+    if cutoff is None:
+        return documents
+    return documents.annotate(
+        version_visible=Count(
+            "versions",
+            filter=Q(versions__captured_at__gte=cutoff)
+            | Q(versions__successor__captured_at__gte=cutoff),
+        )
+    )
+
+
+# Every request for a document's versions runs one: compiled once (accounts/prepared.py).
+_DOCUMENT_PARAMS = {
+    "platform_slug": Param(Platform._meta.get_field("slug"), "\x00sample platform\x00"),
+    "kind": Param(Document._meta.get_field("kind"), "\x00sample kind\x00"),
+}
+_DOCUMENT_MARKS = PreparedValues(_document_marks, **_DOCUMENT_PARAMS)
+_DOCUMENT_MARKS_WITHIN = PreparedValues(
+    _document_marks,
+    **_DOCUMENT_PARAMS,
+    cutoff=Param(Version._meta.get_field("captured_at"), datetime(1, 1, 2, tzinfo=UTC)),
+)
+
+
+def document_version_marks(
+    *, platform_slug: str, kind: str, cutoff: datetime | None
+) -> Document | None:
+    """The document (its id only) and what fixes its versions list, in one query:
+    ``version_total``, ``version_last_id`` and, for a plan's window starting at
+    ``cutoff``, ``version_visible`` (versions in force at some time within it)."""
+    if cutoff is None:
+        row = _DOCUMENT_MARKS.first(platform_slug=platform_slug, kind=kind)
+    else:
+        row = _DOCUMENT_MARKS_WITHIN.first(platform_slug=platform_slug, kind=kind, cutoff=cutoff)
+    if row is None:
+        return None
+    document = instance_from_row(Document, _DOCUMENT_MARKS.using, row, ["id"])
+    document.version_total = row["version_total"]
+    document.version_last_id = row["version_last_id"]
+    document.version_visible = row.get("version_visible")
+    return document
 
 
 def version_latest(*, document: Document) -> Version | None:
@@ -56,6 +107,43 @@ def version_detail_queryset() -> QuerySet[Version]:
             queryset=VersionSnapshot.objects.select_related("snapshot").order_by("position"),
         ),
     )
+
+
+# Every request for a version runs it first: compiled once (accounts/prepared.py).
+_VERSION_GATE = PreparedValues(
+    lambda pk: Version.objects.filter(pk=pk)
+    .order_by()
+    .values("id", "chain_hash", "successor__id", "successor__captured_at"),
+    pk=Param(Version._meta.pk, -1),
+)
+_MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
+
+
+def version_gate(*, pk: object) -> Version | None:
+    """A version as its gates and ETag need it, or None: id, chain hash, and its
+    successor (id and capture time) or the knowledge that it has none, in one query.
+
+    ``pk`` comes from the URL: anything but a possible id finds nothing, as a filter
+    on the primary key would.
+    """
+    try:
+        pk = int(pk)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    if not 1 <= pk <= _MAX_ID:
+        return None
+    row = _VERSION_GATE.first(pk=pk)
+    if row is None:
+        return None
+    db = _VERSION_GATE.using
+    version = instance_from_row(Version, db, row, ["id", "chain_hash"])
+    successor = None
+    if row["successor__id"] is not None:
+        successor = instance_from_row(
+            Version, db, row, ["id", "captured_at"], prefix="successor__"
+        )
+    Version._meta.get_field("successor").set_cached_value(version, successor)
+    return version
 
 
 def version_as_of(*, document: Document, moment: datetime) -> Version | None:

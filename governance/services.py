@@ -1,14 +1,18 @@
 """Writes to the archive. ``version_record`` is the one way a version comes to exist."""
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Case, F, TextField, Value, When
 
+from accounts.prepared import Param, PreparedValues, instance_from_row
 from governance import text as pipeline
 from governance.integrity import bytes_sha256, chain_hash
 from governance.models import Document, Provision, Snapshot, Version, VersionSnapshot
@@ -63,7 +67,14 @@ def snapshot_store(
     storage = storages["snapshots"]
     name = snapshot_storage_name(sha256)
     if not storage.exists(name):
-        name = storage.save(name, ContentFile(content))
+        saved = storage.save(name, ContentFile(content))
+        if saved != name and storage.exists(name):
+            # Another writer (a parallel import, a check) stored the same bytes under
+            # this name in between, and the storage picked another name for ours: keep
+            # one blob per sha256.
+            storage.delete(saved)
+        else:
+            name = saved
     return Snapshot.objects.create(
         sha256=sha256,
         size=len(content),
@@ -79,30 +90,38 @@ def snapshot_store(
     )
 
 
-@dataclass(frozen=True)
 class _Analysis:
-    """Everything derived from the text alone, computed once outside the transaction."""
+    """Everything derived from the text alone, each part computed at most once.
 
-    text: str
-    sha256: str
-    language: str
-    dates: pipeline.StatedDates
-    segments: list[pipeline.Segment]
+    The normalised text and its hash come first; the costly rest (language, stated
+    dates, provisions) only when asked for, so a text equal to the latest version's
+    (most checks, and re-imported captures) is never analysed further.
+    """
 
+    def __init__(self, text: str):
+        normalised = pipeline.normalise(text)
+        if not normalised.strip():
+            raise VersionRejected("the text is empty after normalisation")
+        self.text = normalised
+        self.sha256 = pipeline.text_sha256(normalised)
 
-def _analyse(text: str) -> _Analysis:
-    normalised = pipeline.normalise(text)
-    if not normalised.strip():
-        raise VersionRejected("the text is empty after normalisation")
-    return _Analysis(
-        text=normalised,
-        sha256=pipeline.text_sha256(normalised),
-        language=pipeline.detect_language(normalised),
-        dates=pipeline.find_stated_dates(normalised),
+    @cached_property
+    def language(self) -> str:
+        return pipeline.detect_language(self.text)
+
+    @cached_property
+    def dates(self) -> pipeline.StatedDates:
+        return pipeline.find_stated_dates(self.text)
+
+    @cached_property
+    def segments(self) -> list[pipeline.Segment]:
         # A heading with nothing under it keeps its place in segment() (so no text
         # is lost) but is not a provision.
-        segments=[part for part in pipeline.segment(normalised) if part.text],
-    )
+        return [part for part in pipeline.segment(self.text) if part.text]
+
+    def complete(self) -> None:
+        """Compute every part now (before a transaction, say); each access caches it."""
+        _ = self.language, self.dates, self.segments
 
 
 SUSPECT = "suspect"
@@ -115,10 +134,13 @@ def anomaly_kind(anomaly: str) -> str:
 
 
 def _text_anomalies(text: str, latest: Version | None) -> list[str]:
-    """Flags a reader needs: a capture that looks broken, or another regional variant."""
+    """Flags a reader needs: a capture that looks broken, or another regional variant.
+
+    ``latest`` comes from _latest_for_record, with its text (a different one) loaded.
+    """
     if latest is None:
         return []
-    previous = Version.objects.filter(pk=latest.pk).values_list("text", flat=True).get()
+    previous = latest.text_if_changed
     flags = [f"{SUSPECT}: {reason}" for reason in pipeline.suspect_reasons(text, previous)]
     switch = pipeline.jurisdiction_switch(text, previous)
     if switch:
@@ -143,7 +165,15 @@ def version_record(
     per instant) keep the history one line when writers race: the loser's insert
     fails, and it retries against the new tail instead of forking the chain.
     """
-    analysis = _analyse(text)
+    analysis = _Analysis(text)
+    if not transaction.get_connection(router.db_for_write(Version)).in_atomic_block:
+        # The transaction below would be opened for this call alone (on SQLite it takes
+        # the write lock at once): analyse before it, unless the text is unchanged.
+        # Inside a caller's transaction (an import, a check) the analysis waits for
+        # _record_once to find the text new, and is then done once whatever the retries.
+        latest = version_latest(document=document)
+        if latest is None or latest.text_sha256 != analysis.sha256:
+            analysis.complete()
     for attempt in range(1, _RECORD_ATTEMPTS + 1):
         try:
             with transaction.atomic():
@@ -167,6 +197,43 @@ def version_record(
     )
 
 
+def _latest_with_text_if_changed(*, document_id: int, sha256: str):
+    return (
+        Version.objects.filter(document_id=document_id)
+        .order_by("-captured_at", "-id")
+        .annotate(
+            text_if_changed=Case(
+                When(text_sha256=sha256, then=Value(None)),
+                default=F("text"),
+                output_field=TextField(),
+            )
+        )
+        .values(*_LATEST_FIELDS, "text_if_changed")[:1]
+    )
+
+
+_LATEST_FIELDS = ("id", "text_sha256", "captured_at", "chain_hash", "document_id")
+# Every recorded capture runs it: compiled once (accounts/prepared.py).
+_LATEST_FOR_RECORD = PreparedValues(
+    _latest_with_text_if_changed,
+    document_id=Param(Version._meta.get_field("document"), -1),
+    sha256=Param(Version._meta.get_field("text_sha256"), "\x00sample sha256\x00"),
+)
+
+
+def _latest_for_record(*, document: Document, sha256: str) -> Version | None:
+    """The document's newest version, as ``version_latest`` gives it, in the same query
+    with its text as ``text_if_changed`` when that text is not the one being recorded
+    (the anomaly checks compare the two); an unchanged text is not transferred at all.
+    """
+    row = _LATEST_FOR_RECORD.first(document_id=document.pk, sha256=sha256)
+    if row is None:
+        return None
+    latest = instance_from_row(Version, _LATEST_FOR_RECORD.using, row, _LATEST_FIELDS)
+    latest.text_if_changed = row["text_if_changed"]
+    return latest
+
+
 def _record_once(
     *,
     document: Document,
@@ -178,7 +245,7 @@ def _record_once(
     origin: str,
     anomalies: Sequence[str],
 ) -> VersionRecordResult:
-    latest = version_latest(document=document)
+    latest = _latest_for_record(document=document, sha256=analysis.sha256)
     if latest is not None and latest.text_sha256 == analysis.sha256:
         return VersionRecordResult(version=latest, created=False)
     if latest is not None and captured_at <= latest.captured_at:
@@ -218,14 +285,44 @@ def _record_once(
         VersionSnapshot(version=version, snapshot=snapshot, position=position)
         for position, snapshot in enumerate(snapshots)
     )
-    Provision.objects.bulk_create(
-        Provision(
-            version=version,
-            ordinal=ordinal,
-            heading_path=list(segment.heading_path),
-            text=segment.text,
-            sha256=pipeline.text_sha256(segment.text),
-        )
-        for ordinal, segment in enumerate(analysis.segments)
-    )
+    _provisions_insert(version, analysis.segments)
     return VersionRecordResult(version=version, created=True)
+
+
+def _provisions_insert(version: Version, segments: Sequence[pipeline.Segment]) -> None:
+    """The version's provisions, in order: on PostgreSQL with COPY, else bulk_create.
+
+    COPY sends the rows as one stream in the current transaction, without building
+    (and having the server parse) an INSERT of a hundred-odd rows; the rows are the
+    ones bulk_create would write, heading paths as JSON arrays.
+    """
+    connection = connections[router.db_for_write(Provision)]
+    if connection.vendor != "postgresql":
+        Provision.objects.bulk_create(
+            Provision(
+                version=version,
+                ordinal=ordinal,
+                heading_path=list(segment.heading_path),
+                text=segment.text,
+                sha256=pipeline.text_sha256(segment.text),
+            )
+            for ordinal, segment in enumerate(segments)
+        )
+        return
+    fields = [Provision._meta.get_field(name) for name in _PROVISION_COPY_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Provision._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(
+        f"COPY {table} ({columns}) FROM STDIN"  # names from the model, no input
+    ) as copy:
+        for ordinal, segment in enumerate(segments):
+            copy.write_row((
+                version.pk,
+                ordinal,
+                json.dumps(list(segment.heading_path)),
+                segment.text,
+                pipeline.text_sha256(segment.text),
+            ))
+
+
+_PROVISION_COPY_FIELDS = ("version", "ordinal", "heading_path", "text", "sha256")

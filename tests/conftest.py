@@ -31,6 +31,12 @@ def _own_rate_limit_counters(settings):
     settings.RATE_LIMIT_NAMESPACE = f"test-{uuid.uuid4().hex}"
 
 
+@pytest.fixture(autouse=True)
+def _own_api_cache(settings):
+    """Each test caches API bodies under its own keys: ids repeat across tests and runs."""
+    settings.API_CACHE_NAMESPACE = f"test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return corpus_path_or_skip()

@@ -16,6 +16,7 @@ from accounts.http.viewsets import ApiViewSet, ReadOnlyApiViewSet
 from accounts.plans import Feature
 from governance import selectors
 from governance.api import serializers as s
+from governance.api.cache import BodyCacheMixin, body_cache_key, cached_response
 from governance.api.filters import PlatformFilter, VersionFilter
 from governance.api.moments import parse_moment
 from governance.models import Document, Provider, Snapshot, Version
@@ -104,7 +105,14 @@ class DocumentViewSet(ReadOnlyApiViewSet):
         return Response(s.AsOfSerializer(data, context=self.get_serializer_context()).data)
 
 
-class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
+# The query parameters a versions page depends on; a request with any other is not cached
+# (it is answered all the same), so that made-up parameters cannot fill the cache.
+_VERSIONS_LIST_PARAMETERS = frozenset(
+    {"cursor", "page_size", "captured_after", "captured_before", "technical", "format"}
+)
+
+
+class DocumentVersionViewSet(BodyCacheMixin, mixins.ListModelMixin, ApiViewSet):
     """Every version of one document, newest first."""
 
     required_feature = Feature.HISTORY
@@ -112,27 +120,68 @@ class DocumentVersionViewSet(mixins.ListModelMixin, ApiViewSet):
     filterset_class = VersionFilter
     ordering = ("-captured_at", "-id")
 
+    def list(self, request, *args, **kwargs):
+        document = self._document()
+        key = None
+        if set(request.query_params) <= _VERSIONS_LIST_PARAMETERS:
+            # A page is fixed by the document's versions (append-only: their number and
+            # the newest id say whether any came or went), by what the caller's plan may
+            # see of them (with a window, how many: the visible set only shrinks as the
+            # window moves, so its size names it), and by the query string, verbatim.
+            visible = "all" if self._cutoff() is None else document.version_visible
+            key = body_cache_key(
+                request, "versions", document.pk, document.version_total,
+                document.version_last_id, visible, request.META.get("QUERY_STRING", ""),
+            )
+            cached = cached_response(key)
+            if cached is not None:
+                return cached
+        response = super().list(request, *args, **kwargs)
+        response.body_cache_key = key
+        return response
+
+    def _cutoff(self):
+        """The caller's history window, fixed once per request (page and key agree)."""
+        if not hasattr(self, "_history_cutoff"):
+            self._history_cutoff = self.principal.history_cutoff() if self.principal else None
+        return self._history_cutoff
+
+    def _document(self) -> Document:
+        if not hasattr(self, "_marked_document"):
+            document = selectors.document_version_marks(
+                platform_slug=self.kwargs["platform_slug"], kind=self.kwargs["kind"],
+                cutoff=self._cutoff(),
+            )
+            if document is None:
+                raise Http404("No Document matches the given query.")
+            self._marked_document = document
+        return self._marked_document
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Version.objects.none()
-        document = get_object_or_404(
-            Document.objects.select_related("platform"),
-            platform__slug=self.kwargs["platform_slug"],
-            kind=self.kwargs["kind"],
-        )
-        versions = selectors.version_summary_queryset(document=document)
-        cutoff = self.principal.history_cutoff() if self.principal else None
+        versions = selectors.version_summary_queryset(document=self._document())
+        cutoff = self._cutoff()
         if cutoff is None:
             return versions
         # A limited plan sees every version in force at some time within its window.
         return versions.filter(Q(captured_at__gte=cutoff) | Q(successor__captured_at__gte=cutoff))
 
 
-class VersionViewSet(ApiViewSet):
+class VersionViewSet(BodyCacheMixin, ApiViewSet):
     """One version: its text, provisions, dates, hashes and evidence."""
 
     queryset = selectors.version_detail_queryset()
     serializer_class = s.VersionDetailSerializer
+
+    def get_object(self):
+        # The gates (404, plan feature, history depth) on a light row; the whole version
+        # is loaded only when its body is not cached.
+        version = selectors.version_gate(pk=self.kwargs["pk"])
+        if version is None:
+            raise Http404("No Version matches the given query.")
+        self.check_object_permissions(self.request, version)
+        return version
 
     def required_feature_for(self, version) -> Feature:
         # The latest text of every document is public; the past is history.
@@ -145,14 +194,35 @@ class VersionViewSet(ApiViewSet):
     @extend_schema(responses={200: s.VersionDetailSerializer, 304: None})
     def retrieve(self, request, pk=None):
         version = self.get_object()
-        successor = getattr(version, "successor", None)
+        successor_id = _successor_id(version)
         # The text never changes; only the "next" link appears once, when a successor does.
-        etag = f'"{version.chain_hash}.{successor.pk if successor else 0}"'
+        etag = f'"{version.chain_hash}.{successor_id}"'
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = Response(self.get_serializer(version).data)
-        return cache_headers(response, etag=etag, immutable=successor is not None)
+            response = cached_response(self._body_key(version))
+            if response is None:
+                version = get_object_or_404(selectors.version_detail_queryset(), pk=version.pk)
+                # Should a successor have come meanwhile, it changes the gates and the ETag.
+                self.check_object_permissions(request, version)
+                successor_id = _successor_id(version)
+                etag = f'"{version.chain_hash}.{successor_id}"'
+                response = Response(self.get_serializer(version).data)
+                response.body_cache_key = self._body_key(version)
+        return cache_headers(response, etag=etag, immutable=successor_id != 0)
+
+    def _body_key(self, version: Version) -> str:
+        # Besides the ETag's parts: the id (in the body) and ?format=, which DRF carries
+        # over into the links it writes.
+        return body_cache_key(
+            self.request, "version", version.pk, version.chain_hash, _successor_id(version),
+            self.request.query_params.get("format", ""),
+        )
+
+
+def _successor_id(version: Version) -> int:
+    successor = getattr(version, "successor", None)
+    return successor.pk if successor is not None else 0
 
 
 class SnapshotViewSet(ApiViewSet):

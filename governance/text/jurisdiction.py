@@ -5,6 +5,7 @@ same document (the UK terms, then the EEA terms). That is not a change of the
 document; it is flagged so that readers do not take it for one.
 """
 
+import functools
 import re
 
 # The region names a document uses to say whom it applies to, and their labels.
@@ -34,8 +35,15 @@ _APPLIES = re.compile(
 
 def stated_regions(text: str, *, head_chars: int = 6000) -> frozenset[str]:
     """Regions named in the applicability sentences of the document's opening."""
+    return _head_regions(text[:head_chars])
+
+
+# Each text is read once as the new capture, then again as the previous one:
+# remember the last few answers (keyed by the opening itself, so never a stale one).
+@functools.lru_cache(maxsize=8)
+def _head_regions(head: str) -> frozenset[str]:
     found: set[str] = set()
-    for sentence in _APPLIES.finditer(text[:head_chars]):
+    for sentence in _APPLIES.finditer(head):
         for label, pattern in _REGIONS.items():
             if re.search(pattern, sentence.group(0)):
                 found.add(label)

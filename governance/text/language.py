@@ -1,5 +1,6 @@
 """The language a document is written in, as an ISO 639-1 code ("und" when unknown)."""
 
+import functools
 import re
 
 import py3langid
@@ -26,9 +27,24 @@ _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _URL = re.compile(r"\]\([^)\s]*\)|https?://\S+|www\.\S+")
 
 
+def language_model_load() -> None:
+    """Load the classifier's model now (it loads on first use, in about half a second).
+
+    Processes forked afterwards share it instead of each loading its own.
+    """
+    py3langid.classify("")
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``'s language, or ``"und"``; deterministic."""
-    sample = _URL.sub(" ", text[: CLASSIFY_CHARS * 2])[:CLASSIFY_CHARS]
+    return _sample_language(_URL.sub(" ", text[: CLASSIFY_CHARS * 2])[:CLASSIFY_CHARS])
+
+
+# The answer depends on the sample alone, and successive versions of a document often
+# open with the same words (half of the corpus's samples repeat one already seen):
+# remember recent answers rather than run the classifier again.
+@functools.lru_cache(maxsize=256)
+def _sample_language(sample: str) -> str:
     letters = len(_LETTER.findall(sample))
     if letters < MIN_LETTERS:
         return UNDETERMINED

@@ -21,8 +21,10 @@ TRACKING_PARAMETERS = frozenset({
     "session_id", "sid", "cachebuster", "cb",
 })
 
-# A Markdown link or image target, or a bare URL: the URL is group "url".
-_LINK = re.compile(r"(?<=\]\()(?P<url>https?://[^)\s]+)|(?P<bare>https?://[^\s)\]>\"']+)")
+# A Markdown link or image target (after "](", up to ")" or a space), or a bare URL.
+# Both start with "http": that literal first lets the regex engine jump from one
+# "http" to the next instead of trying a match at every character of the text.
+_LINK = re.compile(r"http(?:(?<=\]\(http)s?://[^)\s]+|s?://[^\s)\]>\"']+)")
 
 
 def url_strip_parameters(url: str, names: frozenset[str]) -> str:

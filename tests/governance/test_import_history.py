@@ -202,3 +202,55 @@ class TestImportHistoryCommand:
             call_command("import_history", str(dataset), "--no-progress", stdout=out)
         assert "rejected 1: test-svc-b/privacy-policy:" in out.getvalue()
         assert Version.objects.filter(document__platform__slug="test-svc-a").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_document_rejected_midway_counts_as_rejected_only(tmp_path):
+    """Versions counted before the rejection were rolled back with the document."""
+    dataset = write_dataset(
+        tmp_path,
+        {
+            ("test-svc-a", "terms-of-service"): [
+                ("2024-01-02T10:00:00Z", V1, "first_record", 0),
+                ("2024-03-01T10:00:00Z", V2, "change", 1),
+                ("2024-03-05T10:00:00Z", " \n\t\n", "change", 2),  # empty once normalised
+            ],
+            ("test-svc-b", "privacy-policy"): [
+                ("2024-01-05T10:00:00Z", "# Privacy\n\nWe keep data 30 days.\n", "first_record", 0),
+            ],
+        },
+    )
+    summary = history_import(corpus_dir=dataset)
+    assert (summary.created, summary.identical, summary.platforms_added) == (1, 0, ["test-svc-b"])
+    assert [label for label, _ in summary.rejected] == ["test-svc-a/terms-of-service"]
+    assert not Version.objects.filter(document__platform__slug="test-svc-a").exists()
+
+
+# Workers only see committed rows: these tests commit (and the database is emptied after).
+# The live server some API tests start is a thread of this process, idle in select():
+# Python warns about any fork beside a thread; the import itself starts none before forking.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+class TestParallelImport:
+    def test_workers_import_what_one_process_would(self, dataset):
+        from governance.verification import archive_verify
+
+        summary = history_import(corpus_dir=dataset, workers=2)
+        assert (summary.created, summary.identical, summary.already_present) == (4, 1, 0)
+        assert (summary.technical, summary.anomalies, summary.rejected) == (1, 1, [])
+        assert sorted(summary.platforms_added) == ["test-svc-a", "test-svc-b"]
+        assert summary.workers_peak_rss_kib > 0
+        assert Version.objects.count() == 4
+        assert Snapshot.objects.filter(dataset=DATASET).count() == 5
+        assert archive_verify().ok
+        again = history_import(corpus_dir=dataset, workers=2)
+        assert (again.created, again.identical, again.already_present) == (0, 0, 5)
+        assert Version.objects.count() == 4
+
+    def test_a_rejected_document_leaves_the_others_imported(self, dataset):
+        target = dataset / "test-svc-a/terms-of-service/2024-03-01T10-00-00Z.md"
+        target.write_bytes(target.read_bytes().replace(b"not", b"NOT"))
+        summary = history_import(corpus_dir=dataset, workers=2)
+        assert summary.created == 1
+        assert [label for label, _ in summary.rejected] == ["test-svc-a/terms-of-service"]
+        assert not Version.objects.filter(document__platform__slug="test-svc-a").exists()
