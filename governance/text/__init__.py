@@ -1,10 +1,13 @@
 """The text pipeline: pure functions over bytes and str, no Django.
 
 extract (bytes -> Markdown) -> normalise (canonical text, hashed by text_sha256) ->
-segment (provisions under their headings), find_stated_dates, detect_language.
+segment (provisions under their headings), find_stated_dates, detect_language;
+align (provisions of a version to its predecessor's: lineage), diff (redlines).
 """
 
+from governance.text.align import Match, align, lineage_assign
 from governance.text.dates import StatedDate, StatedDates, find_stated_dates, parse_date
+from governance.text.diff import unified_text_diff, word_diff
 from governance.text.errors import ExtractionError
 from governance.text.extract import ExtractionRules, RangeSelector, Selector, extract
 from governance.text.jurisdiction import jurisdiction_switch, stated_regions
@@ -18,16 +21,19 @@ __all__ = [
     "ExtractionError",
     "ExtractionRules",
     "Heading",
+    "Match",
     "RangeSelector",
     "Segment",
     "Selector",
     "StatedDate",
     "StatedDates",
+    "align",
     "denoise",
     "detect_language",
     "extract",
     "find_stated_dates",
     "jurisdiction_switch",
+    "lineage_assign",
     "links_strip_tracking",
     "normalise",
     "parse_date",
@@ -36,4 +42,6 @@ __all__ = [
     "stated_regions",
     "suspect_reasons",
     "text_sha256",
+    "unified_text_diff",
+    "word_diff",
 ]
