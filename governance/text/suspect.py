@@ -14,7 +14,9 @@ MAX_SHRINK = 0.5
 # Written in lower case: see _error_page_search.
 _ERROR_PAGE_PATTERN = (
     r"this page isn[\u2019']t available|access denied|attention required! \| cloudflare"
-    r"|just a moment\.\.\.|enable javascript and cookies to continue|captcha"
+    r"|just a moment\.\.\.|enable javascript and cookies to continue"
+    # Not a bare "captcha": policies describe the reCAPTCHA they use.
+    r"|complete the captcha|solve the captcha|captcha challenge"
     r"|are you a robot|verify you are (a )?human|403 forbidden|404 not found"
     r"|page not found|service unavailable|an unexpected error has occurred"
 )

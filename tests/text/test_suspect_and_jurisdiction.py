@@ -63,3 +63,8 @@ def test_the_corpus_copilot_header_only_capture_is_suspect():
     before = (folder / "2025-10-11T12-37-16Z.md").read_text()
     after = (folder / "2026-02-20T07-04-37Z.md").read_text()
     assert [r.split(":")[0] for r in suspect_reasons(after, before)] == ["shrank"]
+
+
+def test_a_policy_describing_its_captcha_is_not_an_error_page():
+    text = POLICY + "We use Google reCAPTCHA to protect our sign-up forms from abuse."
+    assert suspect_reasons(text, POLICY) == []
