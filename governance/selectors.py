@@ -187,18 +187,18 @@ def version_chain(*, document: Document) -> Iterator[Version]:
 
 
 def snapshot_capture_moment(*, snapshot: Snapshot) -> datetime | None:
-    """When the text made from these bytes was captured, for history-depth gates.
+    """Until when the text made from these bytes was in force, for history-depth gates.
 
     None while a version made from them is the latest of its document (the latest
-    text is public, so are its bytes); else the newest capture of such a version
-    (identical bytes share a sha256, so every capture of them counts), or the
-    fetch time of bytes no version was made from.
+    text is public, so are its bytes); else the latest successor capture of such a
+    version (identical bytes share a sha256, so every version of them counts), the
+    same rule as for versions; or the fetch time of bytes no version was made from.
     """
     versions = Version.objects.filter(snapshots__sha256=snapshot.sha256)
     if versions.filter(successor__isnull=True).exists():
         return None
-    newest = versions.aggregate(newest=Max("captured_at"))["newest"]
-    return newest or snapshot.fetched_at
+    until = versions.aggregate(until=Max("successor__captured_at"))["until"]
+    return until or snapshot.fetched_at
 
 
 def snapshot_open(*, snapshot: Snapshot) -> IO[bytes]:

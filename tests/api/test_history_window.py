@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from governance.services import version_record
+from governance.services import snapshot_store, version_record
 from tests.factories import DocumentFactory, organization_with_key
 from tests.personas import client_for
 
@@ -19,11 +19,22 @@ def history():
     """Captured 800, 400 and 100 days ago: the middle one was in force until 100 days ago."""
     document = DocumentFactory(platform__slug="window-test")
     now = timezone.now()
-    return [
-        version_record(document=document, text=f"# P\n\nClause as of day {days}.\n",
-                       captured_at=now - timedelta(days=days)).version
-        for days in (800, 400, 100)
-    ]
+    versions = []
+    for days in (800, 400, 100):
+        moment = now - timedelta(days=days)
+        snapshot = snapshot_store(content=f"window test bytes {days}".encode(),
+                                  media_type="text/plain", fetched_at=moment)
+        versions.append(version_record(
+            document=document, text=f"# P\n\nClause as of day {days}.\n",
+            captured_at=moment, snapshots=[snapshot]).version)
+    return versions
+
+
+def test_free_snapshots_follow_the_same_window(free, history):
+    oldest, middle, latest = (v.snapshots.get().sha256 for v in history)
+    assert free.get(f"/api/v1/snapshots/{latest}/").status_code == 200
+    assert free.get(f"/api/v1/snapshots/{middle}/").status_code == 200
+    assert free.get(f"/api/v1/snapshots/{oldest}/").status_code == 403
 
 
 @pytest.fixture
