@@ -33,14 +33,17 @@ were set on tests/data/hand_aligned; bench/lineage.py measures precision and spe
 """
 
 import bisect
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from governance.text._sequences import consecutive_runs, longest_increasing
+from governance.text.keys import Side, match_key
 from governance.text.segment import Segment
+
+__all__ = ["Match", "align", "lineage_assign", "match_key"]
 
 UNCHANGED, MODIFIED, MOVED = "unchanged", "modified", "moved"
 ADDED, REMOVED, SPLIT, MERGED = "added", "removed", "split", "merged"
@@ -76,95 +79,10 @@ class Match:
     related: tuple[int, ...] = ()
 
 
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-# A dotted enumerator needs a digit ("A.1.", "I.2.a."), so that "U.S." stays a word.
-_ENUMERATOR = (
-    r"[-+>]|\\?\(\w{1,4}\\?\)"
-    r"|\d{1,3}(?:\\?\.(?:\d{1,3}|[a-z]))*\\?[.)]"
-    r"|[a-z](?:\\?\.\d{1,3}(?:\\?\.(?:\d{1,3}|[a-z]))*)?\\?[.)]|[ivxlc]{1,6}\\?[.)]"
-    r"|(?:section|article|part|chapter)\s+\d{1,3}(?:\.\d{1,3})*\.?"
-    r"|第\S{1,6}?[条條章节節]|[一二三四五六七八九十]{1,4}、"
-)
-_MARKERS = re.compile(
-    rf"^[ \t]*(?:(?:(?:{_ENUMERATOR})(?=\s|$|[^\x00-\x7f])|[•·●▪◦■])[ \t]*)+",
-    re.IGNORECASE | re.MULTILINE,
-)
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-# Pages switch between curly and straight quotes without a new word. Regexes, not
-# str.translate: several times faster on long texts, and searched for first.
-_TYPOGRAPHY = re.compile("[\u2010-\u201f]")
-_SINGLE_QUOTES = re.compile("[\u2018\u2019\u201a\u201b]")
-_DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e\u201f]")
-_DASHES = re.compile("[\u2010\u2011\u2013\u2014]")
-
-
-def match_key(text: str) -> str:
-    """The form of a provision's text that alignment compares (see the module doc)."""
-    if "](" in text:
-        text = _LINK_TARGET.sub("]", text)
-    if _TYPOGRAPHY.search(text):
-        text = _DASHES.sub("-", _DOUBLE_QUOTES.sub('"', _SINGLE_QUOTES.sub("'", text)))
-    # Emphasis before markers ("**1.** Foo"), backslashes after ("1\\." is escaped);
-    # str.replace and str.split rather than regexes: several times faster.
-    for mark in "*_`#":
-        text = text.replace(mark, " ")
-    text = _MARKERS.sub("", text).replace("\\", "")
-    return " ".join(text.split()).casefold()
-
-
-def _code_words(key: str, vocabulary: dict[str, str]) -> str:
-    """One character per word, shared by both sides: rapidfuzz then compares word
-    sequences at the speed of short strings. The first words seen (the commonest, as a
-    rule) get codes under 256, which rapidfuzz compares fastest (a third less time)."""
-    words = _WORD.findall(key)
-    for word in dict.fromkeys(words):  # in order of appearance
-        if word in vocabulary:
-            continue
-        code = len(vocabulary) + 1
-        vocabulary[word] = chr(code if code < 0xD800 else code + 0x800)  # no surrogates
-    return "".join(map(vocabulary.__getitem__, words))
-
-
-class _Side:
-    """One version: sections, keys and word codes (made when first needed: most
-    provisions pair by their raw text), and each provision's partner on the other side."""
-
-    def __init__(self, provisions: Sequence[Segment], vocabulary: dict[str, str]) -> None:
-        self.provisions = provisions
-        self.size = len(provisions)  # read in hot loops: an attribute, not len()
-        self.vocabulary = vocabulary
-        paths = {p.heading_path for p in provisions}
-        section_keys = {path: "\x1f".join(map(match_key, path)) for path in paths}
-        self.sections = [section_keys[p.heading_path] for p in provisions]
-        self._keys: list[str | None] = [None] * self.size
-        self._words: list[str | None] = [None] * self.size
-        self.partner: list[int | None] = [None] * self.size
-
-    def free(self) -> list[int]:
-        return [i for i, partner in enumerate(self.partner) if partner is None]
-
-    def key(self, index: int) -> str:
-        key = self._keys[index]
-        if key is None:
-            provision = self.provisions[index]
-            # An empty section stands for its heading; \x00 keeps it apart from text.
-            text = provision.text
-            key = match_key(text) if text else "\x00" + match_key(provision.heading or "")
-            self._keys[index] = key
-        return key
-
-    def words(self, index: int) -> str:
-        words = self._words[index]
-        if words is None:
-            words = self._words[index] = _code_words(self.key(index), self.vocabulary)
-        return words
-
-
 class _Aligner:
     def __init__(self, old: Sequence[Segment], new: Sequence[Segment]) -> None:
         vocabulary: dict[str, str] = {}
-        self.old, self.new = _Side(old, vocabulary), _Side(new, vocabulary)
+        self.old, self.new = Side(old, vocabulary), Side(new, vocabulary)
         self.score: dict[int, float] = {}  # old index -> score of its pair
         self.split: dict[int, tuple[int, ...]] = {}  # old index -> other new parts
         self.merged: dict[int, tuple[int, ...]] = {}  # new index -> other old parts
@@ -192,7 +110,7 @@ class _Aligner:
             return 100.0
         return min(99.9, fuzz.ratio(self.old.words(i), self.new.words(j)))
 
-    def groups(self, key: Callable[[_Side, int], Hashable]) -> tuple[dict, dict]:
+    def groups(self, key: Callable[[Side, int], Hashable]) -> tuple[dict, dict]:
         """Unpaired old and new provisions by ``key``: {key: [index, ...]} each."""
         olds: dict[Hashable, list[int]] = defaultdict(list)
         news: dict[Hashable, list[int]] = defaultdict(list)
@@ -202,7 +120,7 @@ class _Aligner:
             news[key(self.new, j)].append(j)
         return olds, news
 
-    def exact(self, key: Callable[[_Side, int], Hashable]) -> None:
+    def exact(self, key: Callable[[Side, int], Hashable]) -> None:
         """Pair provisions whose ``key`` occurs once among the unpaired on each side."""
         olds, news = self.groups(key)
         for value, (i, *more_old) in olds.items():
@@ -369,20 +287,22 @@ class _Aligner:
                 chosen.append((i, j))
                 self.pair(i, j, -negative)
 
-    def pair_score(self, side: _Side, index: int) -> float:
+    def pair_score(self, side: Side, index: int) -> float:
         partner = side.partner[index]
         if partner is None:
             return 0.0
         return self.score[index if side is self.old else partner]
 
-    def regroup(self, one: _Side, other: _Side) -> None:
+    def regroup(self, one: Side, other: Side) -> None:
         """Record splits (``one`` is old) or merges (``one`` is new): provisions of
         ``one`` that became a run of consecutive provisions of ``other``, made of
         unpaired ones and possibly their own partner, found where they should be."""
         found = []
         joined: dict[tuple[int, ...], str] = {}  # windows overlap: join each run once
         for k, window in self.reach(one, other):
-            runs = _runs([j for j in window if other.partner[j] in (None, k)])
+            runs = consecutive_runs(
+                [j for j in window if other.partner[j] in (None, k)], MAX_PARTS
+            )
             choices = [
                 joined.get(run) or joined.setdefault(run, "".join(map(other.words, run)))
                 for run in runs
@@ -408,7 +328,7 @@ class _Aligner:
                 else:
                     self.score[run[0]], self.merged[k] = -negative, run[1:]
 
-    def reach(self, one: _Side, other: _Side) -> Iterator[tuple[int, range]]:
+    def reach(self, one: Side, other: Side) -> Iterator[tuple[int, range]]:
         """Candidates for ``regroup`` (unpaired or weakly paired, not yet grouped) and
         where in ``other`` their parts may be: around their partner, else after the
         partner of their nearest paired predecessor, before that of their successor."""
@@ -431,18 +351,6 @@ class _Aligner:
             elif previous[k] < following:
                 yield k, range(previous[k] + 1, min(following, previous[k] + 1 + SPLIT_REACH))
             following = following if partner is None else partner
-
-
-def _runs(indices: list[int]) -> list[tuple[int, ...]]:
-    """Every run of 2..MAX_PARTS consecutive numbers within the sorted ``indices``."""
-    present = set(indices)
-    runs = []
-    for start in indices:
-        run = [start]
-        while len(run) < MAX_PARTS and run[-1] + 1 in present:
-            run.append(run[-1] + 1)
-            runs.append(tuple(run))
-    return runs
 
 
 def _matches(a: _Aligner) -> list[Match]:
@@ -473,7 +381,7 @@ def _moved(a: _Aligner) -> set[int]:
     """Old indices of pairs out of order or that changed section (module doc)."""
     old, new = a.old, a.new
     pairs = [(i, j) for i, j in enumerate(old.partner) if j is not None and new.partner[j] == i]
-    in_order = _longest_increasing([j for _, j in pairs])
+    in_order = longest_increasing([j for _, j in pairs])
     went, came = a.destinations(), a.destinations(backwards=True)
     moved = set()
     for position, (i, j) in enumerate(pairs):
@@ -482,26 +390,6 @@ def _moved(a: _Aligner) -> set[int]:
         if position not in in_order or changed_section:
             moved.add(i)
     return moved
-
-
-def _longest_increasing(values: list[int]) -> set[int]:
-    """Positions in ``values`` of one longest strictly increasing subsequence."""
-    tails: list[int] = []  # values ending the best run of each length
-    ends: list[int] = []  # positions of those values
-    previous: list[int] = [-1] * len(values)
-    for position, value in enumerate(values):
-        k = bisect.bisect_left(tails, value)
-        previous[position] = ends[k - 1] if k else -1
-        if k == len(tails):
-            tails.append(value)
-            ends.append(position)
-        else:
-            tails[k], ends[k] = value, position
-    chosen, position = set(), ends[-1] if ends else -1
-    while position != -1:
-        chosen.add(position)
-        position = previous[position]
-    return chosen
 
 
 def align(old: Sequence[Segment], new: Sequence[Segment]) -> list[Match]:
