@@ -3,6 +3,8 @@
 from django.contrib import admin
 
 from governance.models import (
+    Change,
+    ChangeFlag,
     Document,
     ExtractionRuleSet,
     Platform,
@@ -24,13 +26,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        # Through the service: the rules are validated and the source's current rules updated.
-        saved = source_rules_set(
-            source=obj.source, rules=obj.rules, valid_from=obj.valid_from, note=obj.note
-        )
-        obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -114,3 +109,28 @@ class ProvisionAdmin(ReadOnlyAdmin):
     list_display = ["version", "ordinal", "heading_path", "sha256"]
     list_select_related = ["version__document__platform"]
     search_fields = ["sha256"]
+
+
+class ChangeFlagInline(admin.TabularInline):
+    model = ChangeFlag
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "position", "category", "subject", "direction", "lineage_id", "before", "after"
+    ]
+    exclude = ["heading_path"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    """Derived from the versions (rebuild_changes recomputes them): look, never edit."""
+
+    list_display = ["version", "significance", "title", "captured_at", "is_technical"]
+    list_filter = ["significance", "is_technical", "document__platform"]
+    search_fields = ["title", "document__platform__slug", "document__kind"]
+    list_select_related = ["version__document__platform"]
+    date_hierarchy = "captured_at"
+    inlines = [ChangeFlagInline]

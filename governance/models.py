@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Hex characters of a lineage id (80 bits: no collision in any archive we will hold).
+LINEAGE_ID_LENGTH = 20
+
 
 class Provider(models.Model):
     """The company behind one or more platforms."""
@@ -237,16 +240,23 @@ class VersionSnapshot(models.Model):
 
 
 class Provision(models.Model):
-    """One clause of a version: its heading path and text."""
+    """One clause of a version: its heading path and text.
+
+    ``lineage_id`` is shared with the same clause in the document's earlier and later
+    versions (``governance.lineage``); it is derived, so ``rebuild_changes`` may rewrite
+    it, and deterministic, so a rebuild with the same algorithm leaves it as it was.
+    """
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="provisions")
     ordinal = models.PositiveIntegerField()
     heading_path = models.JSONField(default=list)
     text = models.TextField()
     sha256 = models.CharField(max_length=64)
+    lineage_id = models.CharField(max_length=LINEAGE_ID_LENGTH, blank=True)
 
     class Meta:
         ordering = ["version", "ordinal"]
+        indexes = [models.Index(fields=["lineage_id"], name="provision_lineage_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "ordinal"], name="provision_unique_ordinal"
@@ -255,3 +265,81 @@ class Provision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}#{self.ordinal}"
+
+
+class Change(models.Model):
+    """What differs between a version and its predecessor: derived, rebuildable evidence.
+
+    Counts and flags are facts of the two texts; title, body and significance are the
+    summary made from them by fixed rules (``method`` names them). Technical versions
+    and suspect captures keep their counts but get no summary: ``no_summary_reason``
+    says why, and title and significance stay empty.
+    """
+
+    class Significance(models.TextChoices):
+        MAJOR = "major", "major"
+        MINOR = "minor", "minor"
+        EDITORIAL = "editorial", "editorial"
+
+    version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="change")
+    previous = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="+")
+    # Copied from the version so the feed filters and orders on one table.
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="changes")
+    captured_at = models.DateTimeField()
+    is_technical = models.BooleanField(default=False)
+    provisions_added = models.PositiveIntegerField(default=0)
+    provisions_removed = models.PositiveIntegerField(default=0)
+    provisions_modified = models.PositiveIntegerField(default=0)
+    provisions_moved = models.PositiveIntegerField(default=0)
+    provisions_split = models.PositiveIntegerField(default=0)
+    provisions_merged = models.PositiveIntegerField(default=0)
+    words_added = models.PositiveIntegerField(default=0)
+    words_removed = models.PositiveIntegerField(default=0)
+    headings_touched = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=140, blank=True)
+    body = models.TextField(blank=True)
+    significance = models.CharField(max_length=16, choices=Significance, blank=True)
+    significance_rule = models.CharField(max_length=300, blank=True)
+    no_summary_reason = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=100)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-captured_at", "-id"]
+        indexes = [
+            models.Index(fields=["-captured_at", "-id"], name="change_feed_idx"),
+            models.Index(fields=["document", "-captured_at"], name="change_document_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"change of {self.version}"
+
+
+class ChangeFlag(models.Model):
+    """One semantic flag of a change, citing the clause and the exact words."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="flags")
+    position = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=32)
+    subject = models.CharField(max_length=200)
+    direction = models.CharField(max_length=16)
+    lineage_id = models.CharField(max_length=LINEAGE_ID_LENGTH)
+    heading_path = models.JSONField(default=list)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["change", "position"]
+        indexes = [
+            models.Index(fields=["category", "change"], name="change_flag_category_idx"),
+            # A clause's history lists the flags that touched it.
+            models.Index(fields=["lineage_id"], name="change_flag_lineage_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "position"], name="change_flag_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.subject} ({self.direction})"

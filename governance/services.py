@@ -14,6 +14,12 @@ from django.db.models import Case, F, TextField, Value, When
 
 from accounts.prepared import Param, PreparedValues, instance_from_row
 from governance import text as pipeline
+from governance.changes import (
+    change_analyse,
+    change_store,
+    lineage_ids_fresh,
+    provisions_stored,
+)
 from governance.integrity import bytes_sha256, chain_hash
 from governance.models import Document, Provision, Snapshot, Version, VersionSnapshot
 from governance.selectors import version_latest
@@ -255,6 +261,33 @@ def _record_once(
         )
     platform_slug = document.platform.slug
     anomalies = [*anomalies, *_text_anomalies(analysis.text, latest)]
+    version_chain_hash = chain_hash(
+        previous=latest.chain_hash if latest else None,
+        platform_slug=platform_slug,
+        document_kind=document.kind,
+        text_sha256=analysis.sha256,
+        snapshot_sha256s=[snapshot.sha256 for snapshot in snapshots],
+        captured_at=captured_at,
+    )
+    change = None
+    if latest is None:
+        lineage_ids = lineage_ids_fresh(
+            chain_hash=version_chain_hash, count=len(analysis.segments)
+        )
+    else:
+        # Aligned against the tail read in this transaction: a writer that wins a race
+        # makes this insert fail and the retry aligns against the new tail.
+        change = change_analyse(
+            old=provisions_stored(version_id=latest.pk),
+            new_segments=analysis.segments,
+            chain_hash=version_chain_hash,
+            language=analysis.language,
+            platform_name=document.platform.name,
+            document_title=document.title,
+            is_technical=is_technical,
+            anomalies=anomalies,
+        )
+        lineage_ids = change.lineage_ids
     version = Version.objects.create(
         document=document,
         previous=latest,
@@ -272,24 +305,21 @@ def _record_once(
         is_technical=is_technical,
         origin=origin,
         anomalies=list(anomalies),
-        chain_hash=chain_hash(
-            previous=latest.chain_hash if latest else None,
-            platform_slug=platform_slug,
-            document_kind=document.kind,
-            text_sha256=analysis.sha256,
-            snapshot_sha256s=[snapshot.sha256 for snapshot in snapshots],
-            captured_at=captured_at,
-        ),
+        chain_hash=version_chain_hash,
     )
     VersionSnapshot.objects.bulk_create(
         VersionSnapshot(version=version, snapshot=snapshot, position=position)
         for position, snapshot in enumerate(snapshots)
     )
-    _provisions_insert(version, analysis.segments)
+    _provisions_insert(version, analysis.segments, lineage_ids)
+    if change is not None:
+        change_store(version=version, analysis=change)
     return VersionRecordResult(version=version, created=True)
 
 
-def _provisions_insert(version: Version, segments: Sequence[pipeline.Segment]) -> None:
+def _provisions_insert(
+    version: Version, segments: Sequence[pipeline.Segment], lineage_ids: Sequence[str]
+) -> None:
     """The version's provisions, in order: on PostgreSQL with COPY, else bulk_create.
 
     COPY sends the rows as one stream in the current transaction, without building
@@ -305,8 +335,9 @@ def _provisions_insert(version: Version, segments: Sequence[pipeline.Segment]) -
                 heading_path=list(segment.heading_path),
                 text=segment.text,
                 sha256=pipeline.text_sha256(segment.text),
+                lineage_id=lineage_id,
             )
-            for ordinal, segment in enumerate(segments)
+            for ordinal, (segment, lineage_id) in enumerate(zip(segments, lineage_ids, strict=True))
         )
         return
     fields = [Provision._meta.get_field(name) for name in _PROVISION_COPY_FIELDS]
@@ -315,14 +346,15 @@ def _provisions_insert(version: Version, segments: Sequence[pipeline.Segment]) -
     with connection.cursor() as cursor, cursor.copy(
         f"COPY {table} ({columns}) FROM STDIN"  # names from the model, no input
     ) as copy:
-        for ordinal, segment in enumerate(segments):
+        for ordinal, (segment, lineage_id) in enumerate(zip(segments, lineage_ids, strict=True)):
             copy.write_row((
                 version.pk,
                 ordinal,
                 json.dumps(list(segment.heading_path)),
                 segment.text,
                 pipeline.text_sha256(segment.text),
+                lineage_id,
             ))
 
 
-_PROVISION_COPY_FIELDS = ("version", "ordinal", "heading_path", "text", "sha256")
+_PROVISION_COPY_FIELDS = ("version", "ordinal", "heading_path", "text", "sha256", "lineage_id")

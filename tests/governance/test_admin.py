@@ -17,7 +17,7 @@ def version():
 
 
 @pytest.mark.parametrize(
-    "model", ["provider", "platform", "document", "version", "snapshot", "provision"]
+    "model", ["provider", "platform", "document", "version", "snapshot", "provision", "change"]
 )
 def test_every_archive_model_has_a_list_page(admin_client, version, model):
     response = admin_client.get(reverse(f"admin:governance_{model}_changelist"))
@@ -35,6 +35,20 @@ def test_versions_are_read_only(admin_client, version):
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     version.refresh_from_db()
     assert version.text == "# Terms\n\nA clause.\n"
+
+
+def test_changes_are_read_only(admin_client, version):
+    second = version_record(
+        document=version.document, text="# Terms\n\nA clause, edited.\n", captured_at=at(2)
+    ).version
+    change = second.change
+    url = reverse("admin:governance_change_change", args=[change.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert admin_client.post(url, {"title": "rewritten"}).status_code == 403
+    change.refresh_from_db()
+    assert change.title != "rewritten"
 
 
 def test_outsiders_are_sent_to_the_login_page(client, version):

@@ -89,3 +89,41 @@ def test_imported_suspect_captures_and_regional_switches_are_flagged(imported_co
     llama = Version.objects.filter(document__platform__slug="llama-api",
                                    anomalies__icontains="error-page")
     assert llama.exists()
+
+
+def test_every_version_after_the_first_has_its_change(imported_corpus):
+    """Done means for issue 7: imported history gets changes too, one per version."""
+    from governance.models import Change, Provision
+
+    later = Version.objects.filter(previous__isnull=False)
+    assert later.count() > 500
+    assert not later.filter(change__isnull=True).exists()
+    assert not Version.objects.filter(previous__isnull=True, change__isnull=False).exists()
+    assert not Provision.objects.filter(lineage_id="").exists()
+    summarised = Change.objects.filter(is_technical=False, no_summary_reason="")
+    assert not summarised.filter(title="").exists()
+    assert not summarised.filter(significance="").exists()
+    # Technical versions and suspect captures say why they have no summary.
+    assert not Change.objects.filter(is_technical=True, no_summary_reason="").exists()
+    suspect = Change.objects.filter(version__anomalies__icontains="suspect")
+    assert suspect.exists()
+    assert not suspect.filter(no_summary_reason="").exists()
+
+
+def test_lineage_follows_a_clause_through_the_corpus(imported_corpus):
+    """Most clauses of a later version come from the one before it."""
+    from governance.models import Provision
+
+    version = (
+        Version.objects.filter(
+            document__platform__slug="chatgpt", document__kind="privacy-policy",
+            previous__isnull=False, is_technical=False,
+        ).order_by("-captured_at").first()
+    )
+    if version is None:
+        pytest.skip("no chatgpt privacy policy history in this corpus")
+    new = set(Provision.objects.filter(version=version).values_list("lineage_id", flat=True))
+    old = set(
+        Provision.objects.filter(version=version.previous).values_list("lineage_id", flat=True)
+    )
+    assert len(new & old) >= len(new) // 2
