@@ -31,6 +31,13 @@ from governance.text.language import language_model_load
 
 EXTRACTION_ORDER_ANOMALY = "extraction-order"
 
+# The corpus' licence (ODC-BY 1.0) asks for this credit wherever imported data is shown.
+ATTRIBUTION = (
+    "Contains data from the Open Terms Archive GenAI Contrib collection "
+    "(https://github.com/OpenTermsArchive/genai-contrib-versions), by Open Terms "
+    "Archive contributors, licensed under ODC-BY 1.0."
+)
+
 _MEDIA_TYPES = {
     ".md": "text/markdown",
     ".markdown": "text/markdown",

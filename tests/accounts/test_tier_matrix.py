@@ -40,12 +40,25 @@ MATRIX = {
     ("api:version-detail", "GET", "latest"):              (200, 200, 200, 200, 401, 401),
     ("api:version-detail", "GET", "past, within a year"): (401, 200, 200, 200, 401, 401),
     ("api:version-detail", "GET", "past, before a year"): (401, 403, 200, 200, 401, 401),
+    ("api:version-diff", "GET", "latest"):                (401, 403, 200, 200, 401, 401),
+    ("api:version-diff", "GET", "before a year"):         (401, 403, 200, 200, 401, 401),
     ("api:document-versions", "GET", ""):                 (401, 200, 200, 200, 401, 401),
+    ("api:document-sources", "GET", ""):                  (200, 200, 200, 200, 401, 401),
+    ("api:document-checks", "GET", ""):                   (401, 200, 200, 200, 401, 401),
+    ("api:document-held-capture", "GET", ""):             (401, 200, 200, 200, 401, 401),
     ("api:document-as-of", "GET", "within a year"):       (401, 200, 200, 200, 401, 401),
     ("api:document-as-of", "GET", "before a year"):       (401, 403, 200, 200, 401, 401),
     ("api:snapshot-detail", "GET", "latest"):             (401, 200, 200, 200, 401, 401),
     ("api:snapshot-detail", "GET", "within a year"):      (401, 200, 200, 200, 401, 401),
     ("api:snapshot-detail", "GET", "before a year"):      (401, 403, 200, 200, 401, 401),
+    ("api:platform-timeline", "GET", ""):                 (401, 403, 200, 200, 401, 401),
+    ("api:document-timeline", "GET", ""):                 (401, 403, 200, 200, 401, 401),
+    ("api:provision-history", "GET", ""):                 (401, 403, 200, 200, 401, 401),
+    ("api:search", "GET", ""):                            (401, 403, 200, 200, 401, 401),
+    ("api:change-list", "GET", ""):                       (401, 200, 200, 200, 401, 401),
+    ("api:change-list", "GET", "analysis filter"):        (401, 403, 200, 200, 401, 401),
+    ("api:change-detail", "GET", "within a year"):        (401, 200, 200, 200, 401, 401),
+    ("api:change-detail", "GET", "before a year"):        (401, 403, 200, 200, 401, 401),
     ("api:account", "GET", ""):                           (401, 200, 200, 200, 401, 401),
     ("api:account", "DELETE", ""):                        (401, 202, 202, 202, 401, 401),
     ("api:api-key-list", "GET", ""):                      (401, 200, 200, 200, 401, 401),
@@ -85,6 +98,9 @@ def _target(route: str, case: str, archive: dict | None, spare_key, spare_member
     """(URL kwargs, query string, JSON body) of one row, aimed at real rows."""
     n = next(_cells)
     document = {"platform_slug": "acme-chat", "kind": "privacy-policy"}
+    if route == "api:version-diff":  # against the predecessor: days 12/11, or 2/1
+        versions = archive["versions"]
+        return {"pk": (versions[-1] if case == "latest" else versions[1]).pk}, "", None
     if route in {"api:version-detail", "api:snapshot-detail"}:
         versions = archive["versions"]
         version = {"latest": versions[-1], "before a year": versions[1]}.get(
@@ -93,12 +109,25 @@ def _target(route: str, case: str, archive: dict | None, spare_key, spare_member
         if route == "api:version-detail":
             return {"pk": version.pk}, "", None
         return {"sha256": version.snapshots.get().sha256}, "", None
+    if route == "api:change-detail":  # the change made by day 10's version, or day 2's
+        version = archive["versions"][9 if case == "within a year" else 1]
+        return {"version_id": version.pk}, "", None
+    if route == "api:provision-history":
+        provision = archive["versions"][-1].provisions.order_by("ordinal").last()
+        return {"lineage_id": provision.lineage_id}, "", None
     return {
         "api:provider-detail": ({"slug": "acme-test"}, "", None),
         "api:platform-detail": ({"slug": "acme-chat"}, "", None),
         "api:document-list": ({"platform_slug": "acme-chat"}, "", None),
         "api:document-detail": (document, "", None),
         "api:document-versions": (document, "", None),
+        "api:platform-timeline": ({"slug": "acme-chat"}, "", None),
+        "api:document-timeline": (document, "", None),
+        "api:change-list": ({}, "?significance=major" if case else "", None),
+        "api:search": ({}, "?q=data", None),
+        "api:document-sources": (document, "", None),
+        "api:document-checks": (document, "", None),
+        "api:document-held-capture": (document, "", None),
         "api:document-as-of": (
             document, "?as_of=" + ("2025-01-10" if case == "within a year" else "2025-01-03"),
             None,

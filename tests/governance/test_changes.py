@@ -167,7 +167,7 @@ class TestRebuild:
     def test_a_second_run_writes_nothing(self):
         document = self.build()
         recorded = self.state(document)
-        summary = changes_rebuild()
+        summary = changes_rebuild(documents=[document])
         assert summary.provisions_relinked == 0
         assert summary.changes_created == summary.changes_updated == 0
         assert summary.changes_unchanged == 2

@@ -5,15 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from governance.importing import history_import, history_total_versions
+from governance.importing import ATTRIBUTION, history_import, history_total_versions
 from governance.manifest import ManifestError
-
-ATTRIBUTION = (
-    "Contains data from the Open Terms Archive GenAI Contrib collection "
-    "(https://github.com/OpenTermsArchive/genai-contrib-versions), by Open Terms "
-    "Archive contributors, licensed under ODC-BY 1.0."
-)
-
 
 # Documents are imported in parallel by up to this many processes (PostgreSQL only).
 DEFAULT_WORKERS = min(os.cpu_count() or 1, 4)

@@ -1,0 +1,221 @@
+"""The changes feed (/changes/) and one change (/changes/{version_id}/), by plan."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from governance.models import Change, ChangeFlag, Version
+from governance.services import version_record
+from tests.api.conftest import PAGE_SIZES, walk
+from tests.factories import DocumentFactory, at, organization_with_key
+from tests.personas import client_for
+
+pytestmark = [pytest.mark.api, pytest.mark.django_db]
+
+FEED = "/api/v1/changes/"
+# On this day the Free plan's 365 days reach back to 5 January 2025, 12:00: of the
+# archive policy's changes (days 2..12, day 6 technical) days 7..12 are within them.
+FROZEN = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+FREE_FIELDS = {"representation", "id", "url", "platform", "kind", "captured_at", "title"}
+
+
+@pytest.fixture
+def feed(archive):
+    """The archive's policy changes minor, day 3's major and a flag on day 4's, plus an
+    imported history of Globex AI's terms (days 15 and 16: one change, day 16's).
+
+    The flag and summary engines are being written: significance and flags are set on
+    the Change rows directly, as they store them, so these tests do not depend on their
+    rules of the day.
+    """
+    versions = archive["versions"]
+    terms = DocumentFactory(platform__slug="globex-ai-feed", kind="terms-of-service",
+                            title="Terms")
+    for day in (15, 16):
+        version_record(document=terms, text=f"# Terms\n\nWe may end this on day {day}.\n",
+                       captured_at=at(day), origin=Version.Origin.IMPORT)
+    ChangeFlag.objects.all().delete()
+    Change.objects.filter(is_technical=False).update(significance="minor")
+    Change.objects.filter(version=versions[2]).update(significance="major")
+    ChangeFlag.objects.create(
+        change=versions[3].change, position=0, category="right", subject="opt-out",
+        direction="removed", lineage_id=versions[3].provisions.get(ordinal=1).lineage_id,
+        heading_path=["Privacy"], before="you may opt out", after="",
+    )
+    return {**archive, "terms": terms, "imported": Change.objects.get(document=terms)}
+
+
+def _days(rows):
+    return [int(r["captured_at"][8:10]) for r in rows]
+
+
+def test_paid_feed_is_newest_first_and_whole(api, feed):
+    rows, pages = walk(api, FEED, page_size=3)
+    assert pages == 4
+    assert _days(rows) == [16, 12, 11, 10, 9, 8, 7, 5, 4, 3, 2]  # day 6 is technical
+    fourth = next(r for r in rows if _days([r]) == [4])
+    version = feed["versions"][3]
+    assert fourth["representation"] == "full"
+    assert fourth["id"] == version.pk
+    assert fourth["url"].endswith(f"/api/v1/changes/{version.pk}/")
+    assert fourth["version_url"].endswith(f"/api/v1/versions/{version.pk}/")
+    assert fourth["previous_version_url"].endswith(f"/api/v1/versions/{version.previous_id}/")
+    assert (fourth["platform"], fourth["kind"]) == ("acme-chat", "privacy-policy")
+    assert fourth["significance"] == "minor" and fourth["title"]
+    assert fourth["counts"]["provisions_modified"] == 2
+    assert fourth["method"] and fourth["origin"] == "check" and fourth["is_technical"] is False
+    assert [f["category"] + ":" + f["subject"] for f in fourth["flags"]] == ["right:opt-out"]
+    assert "not a legal finding" in api.get(FEED).json()["disclaimer"]
+
+
+@pytest.mark.parametrize(
+    ("params", "days"),
+    [
+        ({"technical": "true"}, [6]),
+        ({"technical": "all", "until": "2025-01-06"}, [6, 5, 4, 3, 2]),
+        ({"platform": "acme-chat", "since": "2025-01-11"}, [12, 11]),
+        ({"platform": "acme-chat,globex-ai-feed", "since": "2025-01-11"}, [16, 12, 11]),
+        ({"platform": "acme-old"}, []),  # a single version: no change yet
+        ({"kind": "terms-of-service"}, [16]),
+        ({"kind": ["terms-of-service", "privacy-policy"], "since": "2025-01-12"}, [16, 12]),
+        ({"significance": "major"}, [3]),
+        ({"significance": "major,minor", "until": "2025-01-03"}, [3, 2]),
+        ({"flag": "right"}, [4]),
+        ({"flag": "right:opt-out"}, [4]),
+        ({"flag": ["right:opt-in", "number"]}, []),
+        ({"since": "2025-01-03T00:00:00Z", "until": "2025-01-04"}, [4, 3]),
+        ({"origin": "import"}, [16]),
+        ({"origin": "check", "since": "2025-01-12"}, [12]),
+    ],
+)
+def test_feed_filters(api, feed, params, days):
+    rows, _ = walk(api, FEED, **params)
+    assert _days(rows) == days
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"platform": "no-such-platform"}, "platform"),
+        ({"platform": "acme-chat,nope"}, "platform"),
+        ({"kind": "cookie-policy"}, "kind"),
+        ({"significance": "huge"}, "significance"),
+        ({"flag": "colour"}, "flag"),
+        ({"flag": "right:"}, "flag"),
+        ({"since": "last tuesday"}, "since"),
+        ({"until": "2025-13-01"}, "until"),
+        ({"until": ""}, "until"),
+        ({"technical": ""}, "technical"),
+        ({"since": "2025-01-05", "until": "2025-01-04"}, "until"),
+        ({"origin": "rumour"}, "origin"),
+        ({"technical": "maybe"}, "technical"),
+        ({"page_size": "201"}, "page_size"),
+        ({"cursor": "forged"}, "cursor"),
+    ],
+)
+def test_bad_parameters_are_400_problems_naming_them(api, feed, params, field):
+    response = api.get(FEED, params)
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert field in response.json()["errors"]
+
+
+def test_unknown_format_is_406(api, feed):
+    assert api.get(FEED, {"format": "xml"}).status_code == 406
+
+
+@pytest.fixture
+def free(feed, time_machine):
+    time_machine.move_to(FROZEN, tick=False)
+    _, _, secret = organization_with_key("free")
+    return client_for(secret)
+
+
+def test_free_sees_titles_within_its_window(free, feed):
+    rows, _ = walk(free, FEED, page_size=2)
+    assert _days(rows) == [16, 12, 11, 10, 9, 8, 7]
+    assert all(set(row) == FREE_FIELDS for row in rows)
+    assert rows[0]["representation"] == "title" and rows[0]["title"]
+    assert rows[1]["url"].endswith(f"/api/v1/changes/{feed['versions'][11].pk}/")
+    # The free filters work within the window too.
+    assert _days(walk(free, FEED, platform="acme-chat", until="2025-01-08")[0]) == [8, 7]
+
+
+@pytest.mark.parametrize("params", [{"significance": "major"}, {"flag": "right"}])
+def test_free_analysis_filters_need_professional(free, feed, params):
+    response = free.get(FEED, params)
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["required_plan"] == "professional"
+    assert "Professional plan" in response.json()["detail"]
+
+
+def test_change_detail_paid_and_free(api, free, feed):
+    version = feed["versions"][9]
+    whole = api.get(f"{FEED}{version.pk}/").json()
+    assert whole["representation"] == "full" and whole["id"] == version.pk
+    assert whole["significance"] == "minor" and "flags" in whole
+    assert "not a legal finding" in whole["disclaimer"]
+    titled = free.get(f"{FEED}{version.pk}/").json()
+    assert set(titled) == FREE_FIELDS | {"disclaimer"}
+    assert titled["title"] == whole["title"]
+    # Before the window: the archive as it stood then needs Professional.
+    refused = free.get(f"{FEED}{feed['versions'][2].pk}/")
+    assert refused.status_code == 403 and refused.json()["required_plan"] == "professional"
+
+
+def test_a_technical_change_has_no_summary(api, feed):
+    body = api.get(f"{FEED}{feed['versions'][5].pk}/").json()
+    assert body["is_technical"] is True
+    assert body["title"] is None and body["significance"] is None
+    assert "technical" in body["no_summary_reason"]
+
+
+@pytest.mark.parametrize(
+    ("pk", "says"),
+    [("first", "first version"), ("999999999", "No version"), ("abc", "No version"),
+     ("-1", "No version")],
+)
+def test_change_detail_404s(api, feed, pk, says):
+    if pk == "first":
+        pk = feed["versions"][0].pk
+    response = api.get(f"{FEED}{pk}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert says in response.json()["detail"]
+
+
+def test_personas_read_the_same_feed(owner, teammate, outsider, anonymous, feed):
+    bodies = [persona.client.get(FEED).json() for persona in (owner, teammate, outsider)]
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert len(bodies[0]["results"]) == 11
+    detail = f"{FEED}{feed['versions'][4].pk}/"
+    assert owner.client.get(detail).json() == outsider.client.get(detail).json()
+    for url in (FEED, detail):
+        refused = anonymous.get(url)
+        assert refused.status_code == 401
+        assert refused["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        ({}, 3),  # key, the page (changes, versions, documents, platforms), the flags
+        ({"platform": "acme-chat", "kind": "privacy-policy"}, 5),  # + each filter checked
+        ({"flag": "right,number", "significance": "minor,major"}, 3),
+    ],
+)
+def test_paid_query_count_is_flat(api, feed, params, queries, page_size,
+                                  django_assert_num_queries):
+    with django_assert_num_queries(queries):
+        response = api.get(FEED, {**params, "page_size": page_size})
+    assert response.status_code == 200 and response.json()["results"]
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_free_query_count_is_flat(free, feed, page_size, django_assert_num_queries):
+    assert free.get(FEED).status_code == 200  # the key's first use is recorded
+    with django_assert_num_queries(2):  # key, the page: no flags for titles
+        response = free.get(FEED, {"page_size": page_size})
+    assert len(response.json()["results"]) == min(page_size, 7)
