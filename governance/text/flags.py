@@ -25,26 +25,37 @@ Per category, on the touched words of each side:
 - right, data-category, vocabulary: present on one side and not the other.
 
 Vocabularies are data, in ``governance.text.vocabulary``. Chinese (``language`` zh)
-has its own, matched without word boundaries.
+has its own, matched without word boundaries. Finding the terms in a text is
+``governance.text.terms``; telling quantities from references, ``numbers``.
 """
 
 import bisect
-import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from governance.text import vocabulary as v
 from governance.text.align import ADDED, REMOVED
 from governance.text.diff import DELETE, EQUAL, INSERT, ProvisionChange
 from governance.text.segment import Segment
+from governance.text.terms import (
+    CATEGORIES,
+    DATA_CATEGORY,
+    MODALITY,
+    NEGATION,
+    NUMBER,
+    RIGHT,
+    VOCABULARY,
+    Hit,
+    Lexicon,
+    Terms,
+    lexicon,
+)
 
-MODALITY, NEGATION, NUMBER = "modality", "negation", "number"
-RIGHT, DATA_CATEGORY, VOCABULARY = "right", "data-category", "vocabulary"
-CATEGORIES = (MODALITY, NEGATION, NUMBER, RIGHT, DATA_CATEGORY, VOCABULARY)
+__all__ = [
+    "CATEGORIES", "CHANGED", "DATA_CATEGORY", "MODALITY", "NEGATION", "NUMBER", "RIGHT",
+    "VOCABULARY", "Flag", "change_flags",
+]  # fmt: skip
 CHANGED = "changed"
-QUOTE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -71,188 +82,6 @@ class Flag:
         }
 
 
-@dataclass(frozen=True)
-class _Hit:
-    subject: str
-    start: int
-    end: int
-    kind: str = ""  # the modal's class, the number's kind
-    value: str = ""  # a number's quantity and unit: "thirty (30) days" is "30 day"
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    chinese: bool
-    # category -> (subject, kind, pattern)
-    tables: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]]
-    dates: re.Pattern[str]
-    reference_before: re.Pattern[str]
-
-
-# Words that are addresses, not wording: link targets, URLs, e-mail addresses.
-_MASK = re.compile(
-    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+"
-    r"|(?<![\w.-])(?:[\w-]+\.)+(?:com|org|net|ai|io|co|dev|app|eu|fr|de|uk|cn|us)(?![\w-])"
-    r"(?:/\S*)?"  # bare domain names: "ads.openai.com", "videos.openai.com/x"
-)
-_ENUMERATOR_BEFORE = re.compile(r"[\s>*_#+\-\\(]*")
-_ENUMERATOR_AFTER = re.compile(r"\\?[.)]")
-# Next to another number: a phone number, a range, a list of section numbers.
-_PHONE_BEFORE = re.compile(r"(?:\d[\s\-\u2013\u2014./(),]{0,2}|\+\s?)$")
-_PHONE_AFTER = re.compile(r"[\s\-\u2013\u2014./(),]{0,2}\d|\\\.")  # also "14\\." (an enumerator)
-# A footnote or a table-of-contents entry ("\\[45", "[3\\."), a dotted number
-# ("A.2", "Terms.12"), a section's title after it ("7 (Confidentiality)").
-_REFERENCE_MARK_BEFORE = re.compile(r"(?:[\[^#№]|\w\.|\.)\\?$")
-_SECTION_AFTER = re.compile(r"\s*\((?:[A-Z]|[a-z]\))")
-_ADDRESS_AFTER = re.compile(v.EN_ADDRESS_AFTER)
-_SPELLED = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16",
-    "eighteen": "18", "twenty": "20", "thirty": "30", "forty": "40", "forty-five": "45",
-    "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
-}  # fmt: skip
-
-
-@functools.cache
-def _lexicon(language: str) -> _Lexicon:
-    chinese = language.split("-")[0].split("_")[0].lower() == "zh"
-
-    def compile_(pattern: str) -> re.Pattern[str]:
-        # English words end where a word character does not follow; a hyphen before a
-        # word ties it to the previous one ("GPT-4", "non-consent" stay apart).
-        wrapped = pattern if chinese else rf"(?<![\w\-\u2010\u2011])(?:{pattern})(?!\w)"
-        return re.compile(wrapped, re.IGNORECASE)
-
-    def table(rows, with_kind=False):
-        if with_kind:
-            return tuple((s, k, compile_(p)) for s, k, p in rows)
-        return tuple((s, "", compile_(p)) for s, p in rows)
-
-    zh, en = chinese, not chinese
-    return _Lexicon(
-        chinese=chinese,
-        tables={
-            MODALITY: table(v.ZH_MODALS if zh else v.EN_MODALS, with_kind=True),
-            NEGATION: table(v.ZH_NEGATIONS if zh else v.EN_NEGATIONS),
-            NUMBER: tuple((k, k, compile_(p)) for k, p in (v.ZH_NUMBERS if zh else v.EN_NUMBERS)),
-            RIGHT: table(v.ZH_RIGHTS if zh else v.EN_RIGHTS),
-            DATA_CATEGORY: table(v.ZH_DATA_CATEGORIES if zh else v.EN_DATA_CATEGORIES),
-            VOCABULARY: table(v.ZH_VOCABULARY if zh else v.EN_VOCABULARY),
-        },
-        dates=re.compile(v.DATES, re.IGNORECASE),
-        reference_before=re.compile(
-            v.EN_REFERENCE_BEFORE if en else v.ZH_REFERENCE_BEFORE, re.IGNORECASE
-        ),
-    )
-
-
-class _Text:
-    """One side of a provision: its text, and the hits of each category, found once."""
-
-    def __init__(self, text: str, lexicon: _Lexicon) -> None:
-        self.text = text
-        self.lexicon = lexicon
-        self.masks = [m.span() for m in _MASK.finditer(text)] if text else []
-        self._hits: dict[str, list[_Hit]] = {}
-
-    def hits(self, category: str) -> list[_Hit]:
-        if category not in self._hits:
-            self._hits[category] = self._find(category)
-        return self._hits[category]
-
-    def _find(self, category: str) -> list[_Hit]:
-        text = self.text
-        found = sorted(
-            (m.start(), -(m.end() - m.start()), order, subject, kind)
-            for order, (subject, kind, pattern) in enumerate(self.lexicon.tables[category])
-            for m in pattern.finditer(text)
-            if m.end() > m.start() and "\n\n" not in m.group()
-        )
-        avoid = list(self.masks)
-        if category in (NUMBER, MODALITY):  # "May 1, 2025", "2024" are dates
-            avoid += [m.span() for m in self.lexicon.dates.finditer(text)]
-        if category == NEGATION:  # "will not" is the modal's
-            avoid += [(h.start, h.end) for h in self.hits(MODALITY)]
-        kept: list[_Hit] = []
-        for start, negative, _, subject, kind in found:
-            end = start - negative
-            if kept and start < kept[-1].end:
-                continue  # overlaps a longer or earlier hit of this category
-            if any(a < end and start < b for a, b in avoid):
-                continue
-            if category == NUMBER and not self._quantity(start, end, kind):
-                continue
-            value = _number_value(text[start:end]) if category == NUMBER else ""
-            kept.append(_Hit(subject, start, end, kind, value))
-        return kept
-
-    def _quantity(self, start: int, end: int, kind: str) -> bool:
-        """False for numbers that name a place or a thing rather than a quantity."""
-        text = self.text
-        if self.lexicon.reference_before.search(text[max(0, start - 40) : start]):
-            return False
-        if kind != "number":
-            return True
-        value = text[start:end]
-        if "." in value or ("," not in value and len(value) >= 5):
-            return False  # "3.5", "8.1": versions and sections; postcodes, phones
-        if _REFERENCE_MARK_BEFORE.search(text[max(0, start - 3) : start]):
-            return False
-        if _SECTION_AFTER.match(text, end) or _ADDRESS_AFTER.match(text, end):
-            return False
-        line_start = text.rfind("\n", 0, start) + 1
-        if _ENUMERATOR_BEFORE.fullmatch(text[line_start:start]) and _ENUMERATOR_AFTER.match(
-            text, end
-        ):
-            return False  # "3." or "3)" opening a line
-        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
-            return False  # "(3)"
-        return not (
-            _PHONE_BEFORE.search(text[max(0, start - 3) : start]) or _PHONE_AFTER.match(text, end)
-        )
-
-    def quote(self, hit: _Hit) -> str:
-        return _quote(self.text, hit.start, hit.end, chinese=self.lexicon.chinese)
-
-
-_HAS_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-@functools.cache
-def _topics(chinese: bool) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    rows = v.ZH_NUMBER_TOPICS if chinese else v.EN_NUMBER_TOPICS
-    boundary = "{}" if chinese else r"(?<![\w-])(?:{})(?!\w)"
-    return tuple((name, re.compile(boundary.format(p), re.IGNORECASE)) for name, p in rows)
-
-
-def topic_of(quote: str) -> str | None:
-    """What the number in ``quote`` (a number flag's words) is about, if it says:
-    "retention period", "age threshold", "notice period", "liability cap", "fee"."""
-    for name, pattern in _topics(bool(_HAS_CJK.search(quote))):
-        if pattern.search(quote):
-            return name
-    return None
-
-
-def _quote(text: str, start: int, end: int, *, chinese: bool) -> str:
-    """The words of ``text[start:end]`` with a few around them, on its line."""
-    reach = 12 if chinese else 40
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
-    a, b = max(line_start, start - reach), min(line_end, end + reach)
-    if not chinese:  # whole words only
-        if a > line_start and not text[a - 1].isspace():
-            space = text.find(" ", a, start)
-            a = start if space == -1 else space + 1
-        if b < line_end and not text[b].isspace():
-            space = text.rfind(" ", end, b)
-            b = end if space == -1 else space
-    quote = text[a:b].strip()
-    return quote if len(quote) <= QUOTE_MAX else text[start : start + QUOTE_MAX].strip()
-
-
 def change_flags(
     changes: Sequence[ProvisionChange],
     old: Sequence[Segment],
@@ -261,11 +90,11 @@ def change_flags(
     language: str = "en",
 ) -> list[Flag]:
     """The flags of ``changes``, in provision order, then category order (module doc)."""
-    lexicon = _lexicon(language or "en")
+    lexicon_ = lexicon(language or "en")
     flags: list[Flag] = []
     seen: set[tuple[str, str, str, str]] = set()
     for change in changes:
-        for flag in _provision_flags(change, old, new, lexicon):
+        for flag in _provision_flags(change, old, new, lexicon_):
             key = (flag.category, flag.subject, flag.direction, flag.lineage_id)
             if key not in seen:  # one flag per subject and direction in a provision
                 seen.add(key)
@@ -274,13 +103,13 @@ def change_flags(
 
 
 def _provision_flags(
-    change: ProvisionChange, old: Sequence[Segment], new: Sequence[Segment], lexicon: _Lexicon
+    change: ProvisionChange, old: Sequence[Segment], new: Sequence[Segment], lexicon: Lexicon
 ) -> list[Flag]:
     heading = change.heading_path_after or change.heading_path_before or ()
     if change.kind in (ADDED, REMOVED):
         index = change.new_index if change.kind == ADDED else change.old_index
         assert index is not None  # an added provision has a new index, a removed an old
-        text = _Text((new if change.kind == ADDED else old)[index].text, lexicon)
+        text = Terms((new if change.kind == ADDED else old)[index].text, lexicon)
         out = []
         for category in (RIGHT, DATA_CATEGORY, VOCABULARY):
             for hit in _first_of_each(text.hits(category)):
@@ -295,7 +124,7 @@ def _provision_flags(
     return _Compared(change, heading, lexicon).flags()
 
 
-def _first_of_each(hits: list[_Hit]) -> list[_Hit]:
+def _first_of_each(hits: list[Hit]) -> list[Hit]:
     return list({hit.subject: hit for hit in reversed(hits)}.values())[::-1]
 
 
@@ -306,7 +135,7 @@ def _flag(change, heading, category, subject, direction, before, after) -> Flag:
 class _Compared:
     """A changed clause: the terms of each side that its word diff touched."""
 
-    def __init__(self, change: ProvisionChange, heading: tuple[str, ...], lexicon: _Lexicon):
+    def __init__(self, change: ProvisionChange, heading: tuple[str, ...], lexicon: Lexicon):
         self.change, self.heading = change, heading
         old_parts, new_parts, hunks = [], [], []
         o = n = 0
@@ -321,8 +150,8 @@ class _Compared:
                 n += len(text)
             if op != EQUAL:
                 hunks[-1][1], hunks[-1][3] = o, n
-        self.old = _Text("".join(old_parts), lexicon)
-        self.new = _Text("".join(new_parts), lexicon)
+        self.old = Terms("".join(old_parts), lexicon)
+        self.new = Terms("".join(new_parts), lexicon)
         self.old_hunks = [(h[0], h[1]) for h in hunks]
         self.new_hunks = [(h[2], h[3]) for h in hunks]
 
@@ -334,7 +163,7 @@ class _Compared:
             out += self.presence(category)
         return out
 
-    def touched(self, category: str) -> tuple[list[_Hit], list[_Hit]]:
+    def touched(self, category: str) -> tuple[list[Hit], list[Hit]]:
         return (
             _touched(self.old.hits(category), self.old_hunks),
             _touched(self.new.hits(category), self.new_hunks),
@@ -395,7 +224,7 @@ class _Compared:
         return out
 
     @staticmethod
-    def _shown(category: str, hit: _Hit, side: _Text) -> str:
+    def _shown(category: str, hit: Hit, side: Terms) -> str:
         if category == NUMBER:  # the words themselves: "30 days", "$100"
             return " ".join(side.text[hit.start : hit.end].split())
         return hit.subject
@@ -417,7 +246,7 @@ class _Compared:
         return out  # removed first, then added, each in text order
 
 
-def _touched(hits: list[_Hit], hunks: list[tuple[int, int]]) -> list[_Hit]:
+def _touched(hits: list[Hit], hunks: list[tuple[int, int]]) -> list[Hit]:
     """The hits that overlap or touch a changed span (hunks are sorted, disjoint)."""
     ends = [end for _, end in hunks]
     out = []
@@ -428,7 +257,7 @@ def _touched(hits: list[_Hit], hunks: list[tuple[int, int]]) -> list[_Hit]:
     return out
 
 
-def _cancel(olds: list[_Hit], news: list[_Hit], key) -> tuple[list[_Hit], list[_Hit]]:
+def _cancel(olds: list[Hit], news: list[Hit], key) -> tuple[list[Hit], list[Hit]]:
     """Drop equal-keyed hits from both sides, in order, as many as both have."""
     available = Counter(key(h) for h in news)
     common = Counter(key(h) for h in olds) & available
@@ -448,23 +277,7 @@ def _cancel(olds: list[_Hit], news: list[_Hit], key) -> tuple[list[_Hit], list[_
     return left_old, left_new
 
 
-def _row(text: str, hit: _Hit) -> str:
+def _row(text: str, hit: Hit) -> str:
     """The first cell of the table row ``hit`` is on ("" outside tables)."""
     line = text[text.rfind("\n", 0, hit.start) + 1 : hit.start].lstrip()
     return line.split("|")[1].strip().casefold() if line.startswith("|") else ""
-
-
-_CURRENCY = {"usd": "$", "dollars": "$", "us": "", "eur": "€", "euros": "€", "gbp": "£"}
-_CURRENCY |= {"pounds": "£"}
-_VALUE_WORD = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+|[%$€£¥￥％]")  # noqa: RUF001
-
-
-def _number_value(text: str) -> str:
-    words = [
-        _CURRENCY.get(w, _SPELLED.get(w, w))
-        for w in _VALUE_WORD.findall(text.lower().replace(",", ""))
-    ]
-    # "thirty (30) days": the spelled number and the digits say the same.
-    deduped = [w for k, w in enumerate(words) if k == 0 or w != words[k - 1]]
-    # Sorted: "$75,000" and "75,000 dollars" are one amount.
-    return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in deduped if w))

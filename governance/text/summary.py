@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
+from governance.text import titles
 from governance.text.align import ADDED, MERGED, MODIFIED, MOVED, REMOVED, SPLIT
 from governance.text.dates import find_stated_dates
 from governance.text.diff import DELETE, EQUAL, INSERT, ProvisionChange
@@ -49,9 +50,10 @@ from governance.text.flags import (
     RIGHT,
     VOCABULARY,
     Flag,
-    topic_of,
 )
 from governance.text.segment import Segment
+from governance.text.titles import TITLE_MAX as TITLE_MAX  # re-exported: the title limit
+from governance.text.titles import counts_phrase, fit, line, plural
 
 NO_SUMMARY_TECHNICAL = "technical version: a change of our extraction, not of the document"
 NO_SUMMARY_SUSPECT = (
@@ -59,7 +61,6 @@ NO_SUMMARY_SUSPECT = (
     "text gone), so it is kept as evidence and not summarised until a recheck confirms it"
 )
 MAJOR, MINOR, EDITORIAL = "major", "minor", "editorial"
-TITLE_MAX = 140
 
 # Vocabulary that makes a change major (rule 8); the rest of it is minor (rule 9).
 MAJOR_VOCABULARY = frozenset(
@@ -293,119 +294,42 @@ def change_summarise(
     if significance == EDITORIAL:
         kinds = _editorial_summary(changes)
         if kinds:
-            title = _fit(f"{name}: editorial edits only", [f"({kinds})"], sep=" ")
-            body = f"Only {kinds} changed, in {_plural(len(changes), 'provision')}; no word did."
+            title = fit(f"{name}: editorial edits only", [f"({kinds})"], sep=" ")
+            body = f"Only {kinds} changed, in {plural(len(changes), 'provision')}; no word did."
         else:
-            title = _fit(name, [": no provision's words changed"], sep="")
+            title = fit(name, [": no provision's words changed"], sep="")
             body = "No provision's words changed: only headings or the layout around them."
         return Summary(title, body, significance, rule)
-    groups = _groups(flags)
-    counted = _counts_phrase(counts)
+    groups = titles.groups(flags, _PHRASE_ORDER)
+    counted = counts_phrase(counts)
     if groups:
-        title = _fit(f"{name}:", [phrase for phrase, _ in groups])
+        title = fit(f"{name}:", [phrase for phrase, _ in groups])
     else:
-        title = _fit(f"{name} revised:", [counted or "provisions changed"])
+        title = fit(f"{name} revised:", [counted or "provisions changed"])
     lines = [f"{counted[:1].upper()}{counted[1:]}." if counted else "Provisions changed."]
     if counts.words_added or counts.words_removed:
-        lines[0] += f" {_plural(counts.words_added, 'word')} added, {counts.words_removed} removed."
-    lines += [_line(phrase, members) for phrase, members in groups[:BODY_FLAG_LINES]]
+        lines[0] += f" {plural(counts.words_added, 'word')} added, {counts.words_removed} removed."
+    lines += [line(phrase, members) for phrase, members in groups[:BODY_FLAG_LINES]]
     if len(groups) > BODY_FLAG_LINES:
-        lines.append(f"{_plural(len(groups) - BODY_FLAG_LINES, 'more flagged change')}.")
+        lines.append(f"{plural(len(groups) - BODY_FLAG_LINES, 'more flagged change')}.")
     return Summary(title, "\n".join(lines), significance, rule)
 
 
 BODY_FLAG_LINES = 4
-BODY_QUOTE_MAX = 120
-# Title phrases follow the order of the significance rules.
+# Title phrases follow the order of the significance rules, except that a plain modal
+# coming or going ("may" added, "would" removed: not a shift of class, not an obligation
+# or prohibition) is named last: it decides nothing that the phrases before it do not.
 _PHRASE_ORDER = (
     _is(RIGHT, REMOVED),
     _is(RIGHT),
     _is(NEGATION),
-    _is(MODALITY),
+    lambda f: f.category == MODALITY and (f.direction == CHANGED or f.subject in STRONG_MODALS),
     _is(NUMBER),
     _is(DATA_CATEGORY),
     lambda f: f.category == VOCABULARY and f.subject in MAJOR_VOCABULARY,
     _is(VOCABULARY),
+    _is(MODALITY),
 )
-
-
-def _groups(flags: Sequence[Flag]) -> list[tuple[str, list[Flag]]]:
-    """(phrase, flags) in rule order: rights, data categories and vocabulary grouped by
-    direction ("opt-out and consent language removed"), the rest one phrase each."""
-    grouped: dict[tuple, list[Flag]] = {}
-    for rank, belongs in enumerate(_PHRASE_ORDER):
-        for flag in flags:
-            if belongs(flag) and not any(flag in members for members in grouped.values()):
-                listed = flag.category in (RIGHT, DATA_CATEGORY, VOCABULARY)
-                key = (rank, flag.direction) if listed else (rank, flag.subject, flag.direction)
-                grouped.setdefault(key, []).append(flag)
-    return [(_phrase(members), members) for members in grouped.values()]
-
-
-def _phrase(members: list[Flag]) -> str:
-    flag = members[0]
-    subjects = list(dict.fromkeys(f.subject for f in members))
-    direction = flag.direction
-    if flag.category in (RIGHT, VOCABULARY):
-        return f"{_join(subjects)} language {direction}"
-    if flag.category == DATA_CATEGORY:
-        noun = "data category" if len(subjects) == 1 else "data categories"
-        return f"{noun} {direction}: {_join(subjects)}"
-    if flag.category == NEGATION:
-        return f'negation "{flag.subject}" {direction}'
-    if flag.category == MODALITY:
-        if direction == CHANGED:
-            before, after = flag.subject.split(" → ", 1)
-            return f'"{before}" changed to "{after}"'
-        return f'"{flag.subject}" {direction}'
-    topic = topic_of(f"{flag.before} {flag.after}")
-    if direction == CHANGED:
-        before, after = flag.subject.split(" → ", 1)
-        return (
-            f"{topic} changed from {before} to {after}"
-            if topic
-            else (f"{before} changed to {after}")
-        )
-    return f"{topic} of {flag.subject} {direction}" if topic else f"{flag.subject} {direction}"
-
-
-def _line(phrase: str, members: list[Flag]) -> str:
-    flag = members[0]
-    where = f' under "{" > ".join(flag.heading_path)}"' if flag.heading_path else ""
-    more = len({f.lineage_id for f in members}) - 1
-    also = f" (and {_plural(more, 'other provision')})" if more else ""
-    text = f"{phrase[:1].upper()}{phrase[1:]}{where}{also}"
-    if flag.before and flag.after:
-        return f'{text}: "{_short(flag.before)}" became "{_short(flag.after)}".'
-    return f'{text}: "{_short(flag.before or flag.after)}".'
-
-
-def _short(quote: str) -> str:
-    quote = " ".join(quote.split())
-    if len(quote) <= BODY_QUOTE_MAX:
-        return quote
-    cut = quote.rfind(" ", 0, BODY_QUOTE_MAX)
-    return f"{quote[: cut if cut > BODY_QUOTE_MAX // 2 else BODY_QUOTE_MAX]}…"
-
-
-def _counts_phrase(counts: ChangeCounts) -> str:
-    """The counts as words: "3 provisions added, 1 removed, 2 modified" (zeros left out)."""
-    parts = [
-        (n, kind)
-        for n, kind in (
-            (counts.added, "added"),
-            (counts.removed, "removed"),
-            (counts.modified, "modified"),
-            (counts.moved, "moved"),
-            (counts.split, "split"),
-            (counts.merged, "merged"),
-        )
-        if n
-    ]
-    if not parts:
-        return ""
-    (first, kind), *rest = parts
-    return ", ".join([f"{_plural(first, 'provision')} {kind}", *(f"{n} {k}" for n, k in rest)])
 
 
 def _editorial_summary(changes: Sequence[ProvisionChange]) -> str:
@@ -413,27 +337,3 @@ def _editorial_summary(changes: Sequence[ProvisionChange]) -> str:
     for change in changes:
         kinds |= _editorial_kinds(change) or set()
     return ", ".join(kind for kind in _EDITORIAL_ORDER if kind in kinds)
-
-
-def _fit(start: str, phrases: list[str], *, sep: str = "; ") -> str:
-    """``start`` and as many phrases as fit in TITLE_MAX, saying when some were left out."""
-    first = " " if sep else ""
-    title = start
-    for index, phrase in enumerate(phrases):
-        candidate = f"{title}{first if index == 0 else sep}{phrase}"
-        rest = len(phrases) - index - 1
-        ending = "; and more" if rest else ""
-        if len(candidate) + len(ending) > TITLE_MAX:
-            if index == 0:  # not even one phrase fits: cut it
-                return f"{candidate[: TITLE_MAX - 1].rstrip()}…"
-            return f"{title}; and more"
-        title = candidate
-    return title
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -7,8 +7,8 @@ boundaries, since Chinese has no spaces between words. Within one category, wher
 matches overlap the longer wins ("opt out of arbitration" over "opt out", "will not"
 over "will"), so put no boundary tricks in patterns to make that happen.
 
-Every pattern was checked against the corpus (all consecutive version pairs, see the
-report in governance/text/summary.py): a term that fired mostly on unrelated words was
+Every pattern was checked against the corpus (all consecutive version pairs; the judged
+sample is tests/data/judged_changes.json): a term that fired mostly on unrelated words was
 narrowed here, with a note saying why.
 """
 
@@ -35,7 +35,8 @@ EN_MODALS: tuple[tuple[str, str, str], ...] = (
     ("could", PERMITS, r"could"),
     # "at will" (employment), "free will", "goodwill" (a word of its own anyway).
     ("will", OBLIGATES, r"(?<!at\s)(?<!free\s)(?<!good\s)will"),
-    ("would", OBLIGATES, r"would"),
+    # Not "if you would like to learn more": a courtesy, not a commitment.
+    ("would", OBLIGATES, r"would(?!\s+(?:you\s+)?like)"),
     ("shall", OBLIGATES, r"shall"),
     ("must", OBLIGATES, r"must"),
     ("required to", OBLIGATES, r"(?:is|are|be)\s+required\s+to"),
@@ -73,6 +74,7 @@ _SPELLED = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|eighteen|twenty|thirty|forty|forty-five|fifty|sixty|ninety|hundred"
 )
+EN_SPELLED_NUMBERS = _SPELLED  # flags: text with neither a digit nor one has no number
 _UNIT = (
     r"(?:business\s+|calendar\s+|working\s+)?"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)(?![\w])"
@@ -128,6 +130,8 @@ DATES = (
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|(?<!\d)(?:19|20)\d{2}(?!\d)"  # a year alone: copyright lines, "since 2023"
 )
+# Every date starts with a digit or a month's first letter (flags scans for these first).
+DATES_FIRST_CHARS = r"\djfmasond"
 
 # --- rights and choices -----------------------------------------------------------
 _DATA = r"(?:your|the|their|my)\s+(?:personal\s+)?(?:data|information)"
@@ -240,7 +244,8 @@ ZH_DATA_CATEGORIES: tuple[tuple[str, str], ...] = (
         "device identifiers",
         r"设备标识|设备信息|设备识别码|IMEI|MAC地址|IP地址|Android\s?ID|OAID|IDFA",
     ),
-    ("location", r"位置信息|地理位置|定位|精确位置|位置"),
+    # Not 位置 alone: 显著位置 is "a prominent place" on a page, not the user's location.
+    ("location", r"位置信息|地理位置|定位|精确位置"),
     ("biometric", r"生物识别|人脸|面部特征|指纹|声纹|虹膜"),
     ("voice", r"语音|录音|声音"),
     ("images", r"图片|照片|图像"),

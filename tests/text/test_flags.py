@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from governance.text import Segment, align, lineage_assign
 from governance.text.diff import ProvisionChange, provision_changes
-from governance.text.flags import Flag, change_flags, topic_of
+from governance.text.flags import Flag, change_flags
+from governance.text.numbers import topic_of
 
 from .helpers import PROPERTY
 
@@ -311,3 +312,77 @@ def test_as_dict_is_json_ready() -> None:
         "before": "We may sell data.",
         "after": "We will sell data.",
     }
+
+
+# --- fixes from the judged sample (tests/data/judged_changes.json) --------------------
+
+
+def test_would_like_is_a_courtesy_not_a_modal() -> None:
+    """deepseek privacy-policy 2025-07-04 added "If you would like to learn more about
+    our model ...": no "would" added."""
+    old = "The developer should disclose the policies to the end users."
+    new = old + " If you would like to learn more about our model, see the disclosure."
+    assert ("modality", "would", "added") not in brief(flags_of([old], [new]))
+    assert brief(flags_of([old], [old + " We would share it with partners."])) == [
+        ("modality", "would", "added"),
+        ("vocabulary", "sharing", "added"),
+    ]
+
+
+def test_chinese_prominent_place_is_not_a_location() -> None:
+    """wenxinyiyan terms-of-service 2025-05-21 added risk labels shown "在账号头像和个人
+    主页等显著位置" (in a prominent place of the profile): not the user's location."""
+    old = "处置措施包括但不限于删除用户发布信息内容、暂停使用许可。"
+    new = "处置措施包括但不限于删除用户发布信息内容、在账号头像等显著位置进行标识、暂停使用许可。"
+    assert ("data-category", "location", "added") not in brief(
+        flags_of([old], [new], language="zh")
+    )
+    assert ("data-category", "location", "added") in brief(
+        flags_of([old], [old + "我们会收集您的位置信息。"], language="zh")
+    )
+
+
+# --- speed: literal keys and scanners rule out patterns, never matches ------------------
+
+
+def test_case_folds_to_ascii_is_the_complete_list() -> None:
+    import re
+    import sys
+
+    from governance.text._literals import CASE_FOLDS_TO_ASCII
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {chr(cp) for cp in range(0x80, sys.maxunicode + 1) if letter.fullmatch(chr(cp))}
+    assert found == CASE_FOLDS_TO_ASCII
+    assert re.fullmatch("k", "\u212a", re.IGNORECASE)
+    # Lowering keeps offsets except for U+0130, which is ruled out with the others.
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_literal_keys() -> None:
+    from governance.text._literals import literal_keys, lowered, may_match
+
+    assert literal_keys(r"opt(?:s|ed|ing)?[\s-]?out") == {"opt"}
+    assert literal_keys(r"images?|photos?|Pictures?", 2) == {"image", "photo", "picture"}
+    assert literal_keys(r"\d+(?:\.\d+)?") is None
+    assert literal_keys(r"(?:re)?train(?:s|ed)?|fine[\s-]?tun(?:e|ed)") == {"train", "fine"}
+    keys = literal_keys("consent")
+    assert not may_match(keys, lowered("We collect your data."))
+    assert may_match(keys, lowered("With your CONSENT."))
+    assert lowered("Kelvin \u212a") is None  # may match anything: never ruled out
+
+
+def test_date_scanner_finds_what_finditer_finds() -> None:
+    import re
+
+    from governance.text import vocabulary as v
+    from governance.text._literals import first_char_scanner, scanned_spans
+
+    pattern = re.compile(v.DATES, re.IGNORECASE)
+    scanner = first_char_scanner(v.DATES, v.DATES_FIRST_CHARS)
+    for text in (
+        "Last updated: May 1, 2025. Effective 1 May 2024; since 2023, 2024-05-06 and 12/31/24.",
+        "You may opt out in March 2026 or on 3 June, 2025 (2025年5月21日).",
+        "Version 2.1 of 19 Nov 2024, section 2030, 1999 and 20245.",
+    ):
+        assert scanned_spans(scanner, text.lower()) == [m.span() for m in pattern.finditer(text)]

@@ -288,3 +288,18 @@ def test_corpus_known_changes() -> None:
         for _, _, flags, _ in claude
         for f in flags
     )
+
+
+def test_plain_modals_come_last_in_the_title() -> None:
+    """xai privacy-policy 2024-11-13 was titled '... "would" removed; ... "may" added;
+    and more' ahead of its training language: a plain modal coming or going is named
+    after everything else."""
+    old = ["We collect your feedback."]
+    new = ["We collect your feedback. We may use it to train our models."]
+    summary, _ = summarise(old, new)
+    assert summary.title.index("training language added") < summary.title.index('"may" added')
+    # A modal that shifts class or binds still comes first.
+    summary, _ = summarise(
+        ["We will not sell your data."], ["We may sell your data, and we train on it."]
+    )
+    assert summary.title.index('"will not" changed to "may"') < summary.title.index("training")
