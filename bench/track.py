@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("N", "500"))
 SEED = int(os.environ.get("SEED", "42"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# The worker pool, as in production by default: prefork (BENCH_POOL=threads to compare).
+POOL = os.environ.get("BENCH_POOL", "prefork")
 DB = "clausewatch_bench_track"
 GENERATOR = Path(os.environ.get("BENCH_WORKLOAD_DIR", ROOT.parent / "shared" / "bench"))
 OUT = ROOT / "var" / "bench" / f"track-{N}"
@@ -111,14 +113,14 @@ def register(workload: dict) -> dict[str, int]:
 def start_workers() -> subprocess.Popen:
     return subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-Q",
-         "celery,fetch", "--concurrency", str(WORKERS), "--loglevel", "WARNING",
+         "celery,fetch", "--pool", POOL, "--concurrency", str(WORKERS), "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=ENV, start_new_session=True,
     )
 
 
-def workers_pss_mb(worker: subprocess.Popen) -> float:
-    """Proportional set size of the worker parent and its pool processes, summed.
+def workers_pss_mb(worker: subprocess.Popen) -> list[float]:
+    """Proportional set size of the worker parent and of each pool process (MB).
 
     PSS splits pages shared after the fork between the processes that share them, so
     the sum is what the workers really hold (a sum of RSS would count them twice).
@@ -127,7 +129,7 @@ def workers_pss_mb(worker: subprocess.Popen) -> float:
     children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
     if children.exists():
         pids += [int(p) for p in children.read_text().split()]
-    total = 0
+    sizes = []
     for pid in pids:
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
@@ -135,20 +137,24 @@ def workers_pss_mb(worker: subprocess.Popen) -> float:
             continue
         for line in rollup.splitlines():
             if line.startswith("Pss:"):
-                total += int(line.split()[1])
-    return total / 1024
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
 
 
 class PeakSampler(threading.Thread):
-    """Samples the workers' PSS every 200 ms; ``peak`` is the highest sum seen."""
+    """Samples the workers' PSS every 200 ms; ``peak`` is the highest sum seen, and
+    ``peak_split`` the parent's and each pool process's share at that moment."""
 
     def __init__(self, worker: subprocess.Popen):
         super().__init__(daemon=True)
         self.worker, self.peak, self.stopped = worker, 0.0, threading.Event()
+        self.peak_split: list[float] = []
 
     def run(self) -> None:
         while not self.stopped.wait(0.2):
-            self.peak = max(self.peak, workers_pss_mb(self.worker))
+            sizes = workers_pss_mb(self.worker)
+            if sum(sizes) > self.peak:
+                self.peak, self.peak_split = sum(sizes), sizes
 
 
 def run_pass(document_ids: list[int]) -> float:
@@ -174,6 +180,9 @@ def run_pass(document_ids: list[int]) -> float:
 
 
 def main() -> None:
+    # Stopped from outside (make's timeout, ^C): still stop the workers, in `finally`
+    # below; they run in a session of their own and would outlive this process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     # The server needs its port before the pages are written (their links carry it).
     (OUT / "site").mkdir(parents=True, exist_ok=True)
     server = serve(OUT / "site")
@@ -200,7 +209,7 @@ def main() -> None:
         cut = timezone.now()
         pass2 = run_pass(list(ids.values()))
         sampler.stopped.set()
-        peak = sampler.peak
+        peak, split = sampler.peak, sampler.peak_split
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=60)
@@ -221,13 +230,16 @@ def main() -> None:
     print(f"documents            {N} ({workload['n']} generated, seed {SEED})")
     print(f"politeness           one request in flight per host, "
           f"{ENV['HOST_MIN_DELAY_MS']} ms apart (HOST_MIN_DELAY_MS)")
-    print(f"workers              {WORKERS} prefork processes on queue fetch")
+    print(f"workers              {WORKERS} {POOL} {'threads' if POOL == 'threads' else 'processes'}"
+          " on queue fetch")
     print(f"pass 1               {pass1:.1f} s, {N / pass1:.1f} docs/s, {first} versions")
     print(f"pass 2               {pass2:.1f} s, {N / pass2:.1f} docs/s, "
           f"{len(created)} versions (noise-only pages {len(noise)})")
     print(f"exactness            expected {len(wanted)}, false positives {false_positives}, "
           f"missed {missed}, duplicates {duplicates}")
-    print(f"workers' peak memory {peak:.0f} MB (sum of PSS of the pool, sampled every 200 ms)")
+    print(f"workers' peak memory {peak:.0f} MB (sum of PSS of the pool, sampled every 200 ms: "
+          f"parent {split[0] if split else 0:.0f} MB, pool processes "
+          f"{', '.join(f'{size:.0f}' for size in split[1:])} MB)")
     print(
         f"tracked {N} documents: pass1 {N / pass1:.1f} docs/s, pass2 {N / pass2:.1f} docs/s, "
         f"versions created {len(created)}, expected {len(wanted)}, "

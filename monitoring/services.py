@@ -1,6 +1,7 @@
 """Writes of the monitoring app: claiming due documents and checking them."""
 
 import functools
+import gc
 import logging
 import time
 import uuid
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
+from celery.signals import worker_init
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -19,6 +21,7 @@ from governance import text as pipeline
 from governance.models import Document, Snapshot, Source, Version
 from governance.selectors import snapshot_read, version_latest
 from governance.services import VersionRejected, snapshot_store, version_record
+from governance.text.language import language_model_load
 from monitoring.fetching import FetchError, FetchPolicy, FetchResult, fetch
 from monitoring.models import Check, CheckSchedule, SourceState
 from monitoring.politeness import host_turn
@@ -34,6 +37,19 @@ __all__ = ["BEAT_HEARTBEAT_KEY", "beat_heartbeat_record", "redis_client"]
 
 def beat_heartbeat_record() -> None:
     redis_client().set(BEAT_HEARTBEAT_KEY, str(time.time()))
+
+
+@worker_init.connect
+def _worker_memory_share(sender=None, **_kwargs) -> None:
+    """Before a worker's pool forks: a worker that checks documents loads the language
+    model (~75 MB) now, so that the pool's processes share one copy instead of loading
+    one each; and every object so far is frozen out of the garbage collector, whose
+    passes would otherwise write to (and so copy) the pages the processes share."""
+    amqp = getattr(getattr(sender, "app", None), "amqp", None)
+    queues = amqp.queues.consume_from if amqp is not None else None  # None: every queue
+    if queues is None or settings.CHECK_QUEUE in queues:
+        language_model_load()
+    gc.freeze()
 
 
 def fetch_policy() -> FetchPolicy:
@@ -197,15 +213,18 @@ def _capture(source: Source, round_id: str) -> _Capture:
     if result.not_modified and previous is not None:
         return _Capture(source, previous, snapshot_read(snapshot=previous),
                         previous.media_type, 304, fetched=False)
-    snapshot = _snapshot_keep(result, previous)
-    SourceState.objects.filter(pk=state.pk).update(
-        etag=result.headers.get("etag", ""),
-        last_modified=result.headers.get("last-modified", ""),
-        snapshot_sha256=snapshot.sha256,
-    )
-    Source.objects.filter(pk=source.pk, verified_at__isnull=True).update(
-        verified_at=timezone.now()
-    )
+    # One transaction, one commit (a WAL flush) for the three writes, not one each.
+    with transaction.atomic():
+        snapshot = _snapshot_keep(result, previous)
+        SourceState.objects.filter(pk=state.pk).update(
+            etag=result.headers.get("etag", ""),
+            last_modified=result.headers.get("last-modified", ""),
+            snapshot_sha256=snapshot.sha256,
+        )
+        if source.verified_at is None:  # verified once is verified: no query every check
+            Source.objects.filter(pk=source.pk, verified_at__isnull=True).update(
+                verified_at=timezone.now()
+            )
     client.set(shared_key, snapshot.pk, ex=_ROUND_SECONDS)
     return _Capture(source, snapshot, result.content, result.media_type, result.status, True)
 
@@ -330,13 +349,15 @@ def _fail(document, token, started, t0, reason, http_status) -> Check:
 
 def _check_record(document, started, t0, outcome, reason, *, transient=False,
                   http_status=None, version=None, bytes_fetched=0, snapshots=()) -> Check:
-    check = Check.objects.create(
-        document=document, started_at=started, finished_at=timezone.now(), outcome=outcome,
-        reason=reason, transient=transient, http_status=http_status, version=version,
-        bytes_fetched=bytes_fetched, duration_ms=int((time.monotonic() - t0) * 1000),
-    )
-    if snapshots:
-        check.snapshots.set(snapshots)
+    with transaction.atomic():  # one commit for the check and its snapshot links
+        check = Check.objects.create(
+            document=document, started_at=started, finished_at=timezone.now(),
+            outcome=outcome, reason=reason, transient=transient, http_status=http_status,
+            version=version, bytes_fetched=bytes_fetched,
+            duration_ms=int((time.monotonic() - t0) * 1000),
+        )
+        if snapshots:  # add(), not set(): a new check has no links to read and compare
+            check.snapshots.add(*snapshots)
     return check
 
 

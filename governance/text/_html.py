@@ -1,107 +1,87 @@
 """HTML to Markdown: drop the noise, apply the extraction rules, convert what is left.
 
-Parsing is lxml through BeautifulSoup (lenient with broken markup, like a browser);
-conversion is markdownify. Ranges are cut on the serialised page at two marker strings
-and the cut is parsed again: lxml closes the tags left open and drops the stray closing
-ones, which is close to what a DOM Range clone gives and needs no tree surgery here.
+lxml parses (lenient with broken markup, like a browser), cssselect turns the rules'
+CSS into XPath, and _markdown.py writes the Markdown. The result is byte for byte what
+the earlier BeautifulSoup + soupsieve + markdownify code gives (kept as _html_bs4.py),
+at a fraction of the time and memory; a page or rule that this code cannot promise to
+treat alike (see _html_tree.Unsupported) is handed to that code, imported only then.
+
+Ranges are cut on the serialised page at two marker strings and the cut is parsed
+again: lxml closes the tags left open and drops the stray closing ones, which is close
+to what a DOM Range clone gives and needs no tree surgery here.
 """
 
 import re
 import uuid
-import warnings
 
-import soupsieve
-from bs4 import (
-    BeautifulSoup,
-    Comment,
-    Declaration,
-    Doctype,
-    MarkupResemblesLocatorWarning,
-    NavigableString,
-    PageElement,
-    ProcessingInstruction,
-    Tag,
-)
-from markdownify import MarkdownConverter
+from lxml import etree
 
+from governance.text import _html_tree as tree
+from governance.text._markdown import Document, convert
 from governance.text.errors import ExtractionError
 from governance.text.rules import ExtractionRules, RangeSelector, Selector, selector_label
 
-# We always parse fetched content, never a file name or URL: a page whose whole text
-# looks like one ("https://…") is still a page. bs4 itself suggests this filter.
-warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
-
-# Never text of the document. <head> goes too: its <title> is metadata, not a clause.
-_NOISE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
-_NON_TEXT_NODES = (Comment, Declaration, Doctype, ProcessingInstruction)
-_DATA_URI = re.compile(r"^\s*data:", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
-# ATX headings and "-" bullets are what segment() reads best; tables get a header row
-# even without <th>, so they stay valid Markdown tables.
-_CONVERTER = MarkdownConverter(
-    heading_style="atx", bullets="-", escape_misc=False, table_infer_header=True
-)
-
-type Fragment = Tag | BeautifulSoup
+type Fragment = etree._Element | Document
 
 
 def html_to_markdown(html: str, rules: ExtractionRules) -> str:
     """Markdown of the page, or of its selected parts joined in document order."""
-    soup = _parse(html)
-    _drop_noise(soup)
+    if not tree.has_sentinels(html):
+        try:
+            return _html_to_markdown(html, rules)
+        except ExtractionError:
+            raise
+        except Exception:  # noqa: S110 - Unsupported, or a failure the reference reports
+            pass
+    from governance.text import _html_bs4  # the reference: bs4 and markdownify load here
+
+    return _html_bs4.html_to_markdown(html, rules)
+
+
+def _html_to_markdown(html: str, rules: ExtractionRules) -> str:
+    root = tree.parse(html)
+    tree.drop_noise(root)
+    tree.check_classes(root)
     # As Open Terms Archive does: remove the noise first, then select the significant parts.
-    soup = _apply_remove(soup, rules.remove)
-    fragments: list[Fragment] = _select(soup, rules.select) if rules.select else [soup]
+    root = _apply_remove(root, rules.remove)
+    fragments: list[Fragment] = _select(root, rules.select) if rules.select else [Document(root)]
     return "\n\n".join(md for md in map(_markdown, fragments) if md)
-
-
-def _parse(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
 
 
 def _markdown(fragment: Fragment) -> str:
     # markdownify leaves extra blank lines after nested lists; one is all Markdown needs
     # (normalise() would collapse them anyway).
-    return _BLANK_LINES.sub("\n\n", _CONVERTER.convert_soup(fragment)).strip()
+    return _BLANK_LINES.sub("\n\n", convert(fragment)).strip()
 
 
-def _drop_noise(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(_NOISE_TAGS):
-        if not tag.decomposed:  # may sit inside one decomposed just before
-            tag.decompose()
-    for node in soup.find_all(string=lambda s: isinstance(s, _NON_TEXT_NODES)):
-        node.extract()
-    # Inline images as data: URIs would put kilobytes of base64 into the archived text.
-    for img in soup.find_all("img", src=_DATA_URI):
-        img.replace_with(NavigableString(str(img.get("alt") or "")))
-
-
-def _apply_remove(soup: BeautifulSoup, selectors: tuple[Selector, ...]) -> BeautifulSoup:
+def _apply_remove(root: etree._Element, selectors: tuple[Selector, ...]) -> etree._Element:
     # Ranges first (as OTA): their marker elements may be among what CSS rules remove.
     for selector in selectors:
         if isinstance(selector, RangeSelector):
-            cut = _cut_range(soup, selector)
+            cut = _cut_range(root, selector)
             if cut is not None:  # removing noise that is not there is not an error
                 before, _, after = cut
-                soup = _parse(before + after)
+                root = tree.parse(before + after)
     for selector in selectors:
         if isinstance(selector, str):
-            for tag in soup.select(selector):
-                if not tag.decomposed:
-                    tag.decompose()
-    return soup
+            for element in tree.select(root, selector):
+                if element is root:
+                    raise tree.Unsupported("a remove rule matching the root element")
+                tree.remove(element)
+    return root
 
 
-def _select(soup: BeautifulSoup, selectors: tuple[Selector, ...]) -> list[Fragment]:
-    order = {id(node): index for index, node in enumerate(soup.descendants)}
+def _select(root: etree._Element, selectors: tuple[Selector, ...]) -> list[Fragment]:
+    order = {element: index for index, element in enumerate(root.iter())}
     pieces: list[tuple[int, Fragment]] = []
     unmatched: list[Selector] = []
     for selector in selectors:
         found = (
-            _select_range(soup, selector, order)
+            _select_range(root, selector, order)
             if isinstance(selector, RangeSelector)
-            else [(order[id(tag)], tag) for tag in soup.select(selector)]
+            else [(order[element], element) for element in tree.select(root, selector)]
         )
         pieces.extend(found)
         if not found:
@@ -114,55 +94,58 @@ def _select(soup: BeautifulSoup, selectors: tuple[Selector, ...]) -> list[Fragme
 
 def _in_document_order(pieces: list[tuple[int, Fragment]]) -> list[tuple[int, Fragment]]:
     """Sorted, without repeats and without elements inside another selected element."""
-    tags = {id(f) for _, f in pieces if not isinstance(f, BeautifulSoup)}
-    kept: dict[int, tuple[int, Fragment]] = {}
+    elements = {f for _, f in pieces if not isinstance(f, Document)}
+    kept: dict[Fragment, tuple[int, Fragment]] = {}
     for position, fragment in pieces:
-        nested = any(id(parent) in tags for parent in fragment.parents)
+        nested = not isinstance(fragment, Document) and any(
+            parent in elements for parent in fragment.iterancestors()
+        )
         if not nested:
-            kept.setdefault(id(fragment), (position, fragment))
+            kept.setdefault(fragment, (position, fragment))
     return sorted(kept.values(), key=lambda piece: piece[0])
 
 
 def _select_range(
-    soup: BeautifulSoup, selector: RangeSelector, order: dict[int, int]
+    root: etree._Element, selector: RangeSelector, order: dict
 ) -> list[tuple[int, Fragment]]:
-    start = soup.select_one(selector.start)
-    cut = _cut_range(soup, selector)
-    if start is None or cut is None:
+    starts = tree.select(root, selector.start)
+    cut = _cut_range(root, selector)
+    if not starts or cut is None:
         return []
-    return [(order[id(start)], _parse(cut[1]))]
+    return [(order[starts[0]], Document(tree.parse(cut[1])))]
 
 
-def _cut_range(soup: BeautifulSoup, selector: RangeSelector) -> tuple[str, str, str] | None:
+def _cut_range(root: etree._Element, selector: RangeSelector) -> tuple[str, str, str] | None:
     """The page serialised and cut at the range boundaries: (before, inside, after)."""
-    start = soup.select_one(selector.start)
-    end = _end_after(start, selector) if start is not None else None
-    if start is None or end is None:
+    starts = tree.select(root, selector.start)
+    end = _end_after(root, starts[0], selector) if starts else None
+    if end is None:
         return None
+    start = starts[0]
     token = uuid.uuid4().hex  # cannot collide with page text
-    opening, closing = NavigableString(f"{token}a"), NavigableString(f"{token}z")
-    (start.insert_before if selector.start_inclusive else start.insert_after)(opening)
-    (end.insert_after if selector.end_inclusive else end.insert_before)(closing)
-    html = str(soup)
-    opening.extract()
-    closing.extract()
-    before, _, rest = html.partition(str(opening))
-    inside, found, after = rest.partition(str(closing))
+    opening, closing = f"{token}a", f"{token}z"
+    marks: dict = {}
+    marks.setdefault(start, ["", ""])[0 if selector.start_inclusive else 1] += opening
+    marks.setdefault(end, ["", ""])[1 if selector.end_inclusive else 0] += closing
+    html = tree.serialise(root, marks)
+    before, _, rest = html.partition(opening)
+    inside, found, after = rest.partition(closing)
     return (before, inside, after) if found else None
 
 
-def _end_after(start: Tag, selector: RangeSelector) -> Tag | None:
+def _end_after(
+    root: etree._Element, start: etree._Element, selector: RangeSelector
+) -> etree._Element | None:
     """The first end marker after the start boundary (OTA takes the first in the page;
     taking the first one after the start also works when the end marker repeats)."""
-    pattern = soupsieve.compile(selector.end)
-    for node in start.next_elements:
-        if not isinstance(node, Tag) or not pattern.match(node):
+    ends = tree.select(root, selector.end)
+    if not ends:
+        return None
+    order = {element: index for index, element in enumerate(root.iter())}
+    for end in ends:
+        if order[end] <= order[start]:
             continue
         # with startAfter, an end marker inside the start marker lies before the range
-        if selector.start_inclusive or not _is_inside(node, start):
-            return node
+        if selector.start_inclusive or not any(p is start for p in end.iterancestors()):
+            return end
     return None
-
-
-def _is_inside(node: PageElement, ancestor: Tag) -> bool:
-    return any(parent is ancestor for parent in node.parents)
