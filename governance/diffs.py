@@ -66,7 +66,11 @@ class VersionPair:
 
     @property
     def consecutive(self) -> bool:
-        return self.newer.previous_id == self.older.pk
+        """True when the newer version's stored change is measured against the older one:
+        its predecessor, or the last good version before suspect captures."""
+        change = getattr(self.newer, "change", None)
+        base_id = change.previous_id if change is not None else self.newer.previous_id
+        return base_id == self.older.pk
 
     @property
     def reversed(self) -> bool:
@@ -104,7 +108,12 @@ def version_pair(*, version_id: int, against_id: int | None) -> VersionPair:
                 f"compare version {version_id} (the first of {version.document}) with "
                 "another version.",
             )
-        against_id = version.previous_id
+        # What the stored change was measured against: the predecessor, unless that
+        # was a suspect capture (then the last good version, loaded here).
+        change = getattr(version, "change", None)
+        against_id = change.previous_id if change is not None else version.previous_id
+        if against_id not in by_id:
+            by_id.update((row.pk, row) for row in _pair_queryset().filter(pk=against_id))
     against = by_id.get(against_id)
     if against is None:
         raise DiffError(NOT_FOUND, f"No version with id {against_id} (against).")

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from governance import changes as stored_changes
 from governance.models import Change, ChangeFlag, Document, Platform, Provision, Version
 
 SIGNIFICANCES: tuple[str, ...] = tuple(Change.Significance.values)
@@ -212,12 +213,7 @@ def changes_feed(
     if significance:
         changes = changes.filter(significance__in=list(significance))
     if flags:
-        matching = Q()
-        for flag in flags:
-            matching |= flag.condition()
-        changes = changes.filter(
-            Exists(ChangeFlag.objects.filter(matching, change=OuterRef("pk")))
-        )
+        changes = changes.filter(_with_a_flag(flags))
     if since is not None:
         changes = changes.filter(captured_at__gte=since)
     if until is not None:
@@ -226,7 +222,17 @@ def changes_feed(
         changes = changes.filter(captured_at__gte=cutoff)
     if origin is not None:
         changes = changes.filter(version__origin=origin)
-    changes = changes.filter(_technical_filter(technical))
+    return _feed_loaded(changes.filter(_technical_filter(technical)), with_details=with_details)
+
+
+def _with_a_flag(flags: Sequence[FlagFilter]) -> Exists:
+    matching = Q()
+    for flag in flags:
+        matching |= flag.condition()
+    return Exists(ChangeFlag.objects.filter(matching, change=OuterRef("pk")))
+
+
+def _feed_loaded(changes: QuerySet[Change], *, with_details: bool) -> QuerySet[Change]:
     if not with_details:
         return changes.select_related("document__platform").only(
             "id", "version_id", "captured_at", "title", "document__kind",
@@ -246,6 +252,14 @@ def change_get(*, version_id: int, with_details: bool = True) -> Change | None:
 
 
 # --- one clause through time ---------------------------------------------------------
+
+PROVISION_HISTORY_METHOD = (
+    f"{stored_changes.METHOD}. The same clause across versions is the stored lineage id "
+    "each provision got when governance.text.align matched it to the previous version's "
+    "(same, moved, modified, split or merged clause); a wording is a run of consecutive "
+    "versions holding the same text (sha256); the flags are those stored with the "
+    "changes that touched this lineage."
+)
 
 
 @dataclass
@@ -271,6 +285,7 @@ class ProvisionHistory:
     removed_at: datetime | None
     wordings: list[Wording]
     flags: list[ChangeFlag]
+    imported: bool = False  # some of its versions come from an imported dataset
 
     @property
     def platform(self) -> Platform:
@@ -295,7 +310,8 @@ def provision_history(*, lineage_id: str) -> ProvisionHistory | None:
         .select_related("version__document__platform__successor", "version__successor")
         .only(
             "heading_path", "text", "sha256", "version__id", "version__captured_at",
-            "version__document", "version__successor__id", "version__successor__captured_at",
+            "version__origin", "version__document", "version__successor__id",
+            "version__successor__captured_at",
             *(f"version__document__{name}" for name in ("id", "kind", "title", "platform")),
             *(f"version__document__platform__{name}" for name in (
                 "id", "slug", "name", "retired_at", "successor")),
@@ -307,6 +323,28 @@ def provision_history(*, lineage_id: str) -> ProvisionHistory | None:
         return None
     document = rows[0].version.document
     rows = [row for row in rows if row.version.document_id == document.pk]
+    wordings = _wordings(rows)
+    last_successor = getattr(rows[-1].version, "successor", None)
+    retired_at = document.platform.retired_at
+    if last_successor is None and retired_at is not None:
+        # Never in force after its platform's retirement: the wording held until then.
+        wordings[-1].until = max(retired_at, wordings[-1].since)
+    flags = _lineage_flags(document=document, lineage_id=lineage_id)
+    return ProvisionHistory(
+        lineage_id=lineage_id,
+        document=document,
+        first_seen=rows[0].version.captured_at,
+        last_seen=rows[-1].version.captured_at,
+        in_latest_version=last_successor is None,
+        removed_at=last_successor.captured_at if last_successor else None,
+        wordings=wordings,
+        flags=flags,
+        imported=any(row.version.origin == Version.Origin.IMPORT for row in rows),
+    )
+
+
+def _wordings(rows: list[Provision]) -> list[Wording]:
+    """The clause's rows (oldest first) as runs of consecutive versions holding one text."""
     wordings: list[Wording] = []
     previous = None
     for row in rows:
@@ -325,27 +363,17 @@ def provision_history(*, lineage_id: str) -> ProvisionHistory | None:
         wordings[-1].until = successor.captured_at if successor else None
         wordings[-1].until_version_id = successor.pk if successor else None
         previous = row
-    last_successor = getattr(rows[-1].version, "successor", None)
-    retired_at = document.platform.retired_at
-    if last_successor is None and retired_at is not None:
-        # Never in force after its platform's retirement: the wording held until then.
-        wordings[-1].until = max(retired_at, wordings[-1].since)
-    flags = list(
+    return wordings
+
+
+def _lineage_flags(*, document: Document, lineage_id: str) -> list[ChangeFlag]:
+    # By lineage first (change_flag_lineage_idx), then the document through the change.
+    return list(
         ChangeFlag.objects.filter(change__document=document, lineage_id=lineage_id)
         .select_related("change")
         .only("category", "subject", "direction", "lineage_id", "heading_path", "before",
               "after", "position", "change__id", "change__version_id", "change__captured_at")
         .order_by("change__captured_at", "change__id", "position")
-    )
-    return ProvisionHistory(
-        lineage_id=lineage_id,
-        document=document,
-        first_seen=rows[0].version.captured_at,
-        last_seen=rows[-1].version.captured_at,
-        in_latest_version=last_successor is None,
-        removed_at=last_successor.captured_at if last_successor else None,
-        wordings=wordings,
-        flags=flags,
     )
 
 

@@ -17,12 +17,11 @@ How a query matches, by database and query:
   and ``-`` syntax; on PostgreSQL over the trigram index. Ranked by how often the
   searched substrings occur in the wording.
 
+Reading the query itself (words, phrases, OR, exclusions) is ``governance.search_query``.
 Two queries whatever the page size: the page of lineages with their aggregates, then
 the highlighted wordings of that page (plus one to check the query on PostgreSQL).
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -32,6 +31,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from governance.models import Document, Platform, Provision, Version
+from governance.search_query import (  # noqa: F401 - the API imports them from here
+    FULLTEXT,
+    MAX_QUERY_LENGTH,
+    MIN_QUERY_LENGTH,
+    SUBSTRING,
+    ParsedQuery,
+    SearchQueryError,
+    Term,
+    search_query_parse,
+)
 from governance.text.highlight import (
     EXCERPT_DELIMITER,
     MARK_START,
@@ -42,17 +51,10 @@ from governance.text.highlight import (
     substring_highlight,
 )
 
-MIN_QUERY_LENGTH = 2
-MAX_QUERY_LENGTH = 200
 # The stored to_tsvector(CONFIG, text) column of migration 0007 (PostgreSQL only).
 CONFIG = "english"
 VECTOR_COLUMN = "search_vector"
-FULLTEXT, SUBSTRING = "fulltext", "substring"
 
-_CJK = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
-)
-_TOKEN = re.compile(r'-?"[^"]*(?:"|$)|\S+')
 # ts_headline marks matches with the highlighter's markers (removed from the text
 # beforehand), so that the highlight is cut into fragments without any HTML.
 _HEADLINE_OPTIONS = (
@@ -60,27 +62,6 @@ _HEADLINE_OPTIONS = (
     f'MaxFragments=2, FragmentDelimiter="{EXCERPT_DELIMITER}"'
 )
 _HEADLINE_WHOLE = f"StartSel={MARK_START}, StopSel={MARK_STOP}, HighlightAll=true"
-
-
-class SearchQueryError(ValueError):
-    """The query cannot be searched; the message says why, for the caller."""
-
-
-@dataclass(frozen=True)
-class Term:
-    text: str
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    raw: str
-    mode: str
-    groups: tuple[tuple[Term, ...], ...]  # OR of groups, each an AND of terms
-
-    @property
-    def positives(self) -> list[str]:
-        return sorted({t.text for g in self.groups for t in g if not t.negated}, key=len)
 
 
 @dataclass
@@ -120,50 +101,6 @@ class SearchPage:
             "Case-insensitive substring search over every provision of every version; "
             "ranked by how often the searched text occurs in the wording."
         )
-
-
-def search_query_parse(*, query: str, vendor: str) -> ParsedQuery:
-    """Check ``query`` and read its words, "phrases", OR and -exclusions."""
-    raw = (query or "").strip()
-    if not MIN_QUERY_LENGTH <= len(raw) <= MAX_QUERY_LENGTH:
-        raise SearchQueryError(
-            f"is required: {MIN_QUERY_LENGTH} to {MAX_QUERY_LENGTH} characters "
-            f"(got {len(raw)})."
-        )
-    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in raw):
-        raise SearchQueryError("contains control characters (such as NUL); remove them.")
-    mode = FULLTEXT if vendor == "postgresql" and not _CJK.search(raw) else SUBSTRING
-    groups: list[list[Term]] = [[]]
-    for token in _TOKEN.findall(raw):
-        negated = token.startswith("-") and len(token) > 1
-        body = token[1:] if negated else token
-        if body.startswith('"'):
-            text = " ".join(body.strip('"').split())
-        elif body.lower() == "or" and not negated:
-            groups.append([])
-            continue
-        else:
-            text = _strip_punctuation(body)
-        if text:
-            groups[-1].append(Term(text, negated))
-    groups = [g for g in groups if g]
-    if not groups:
-        raise SearchQueryError("has no word to search for, only operators or punctuation.")
-    if any(all(t.negated for t in g) for g in groups):
-        raise SearchQueryError(
-            "needs a word to find in every alternative: an exclusion (-word) alone would "
-            "match nearly every provision."
-        )
-    return ParsedQuery(raw, mode, tuple(tuple(g) for g in groups))
-
-
-def _strip_punctuation(word: str) -> str:
-    start, end = 0, len(word)
-    while start < end and unicodedata.category(word[start])[0] in "PS":
-        start += 1
-    while end > start and unicodedata.category(word[end - 1])[0] in "PS":
-        end -= 1
-    return word[start:end]
 
 
 def provision_search(

@@ -13,6 +13,8 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from governance.api.serializers import NULLABLE_URI, VersionSummarySerializer, _version_url
+from governance.history import PROVISION_HISTORY_METHOD
+from governance.importing import ATTRIBUTION
 from governance.models import Change, ChangeFlag
 
 DISCLAIMER = (
@@ -265,6 +267,13 @@ class ProvisionHistorySerializer(serializers.Serializer):
     notice = serializers.SerializerMethodField()
     wordings = WordingSerializer(many=True)
     flags = ProvisionFlagSerializer(many=True, help_text="Flags of changes touching it.")
+    attribution = serializers.SerializerMethodField(
+        help_text="The dataset's credit (its licence asks for it) when some of the "
+                  "clause's versions were imported."
+    )
+    method = serializers.SerializerMethodField(
+        help_text="How the clause was followed from version to version."
+    )
     disclaimer = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -284,6 +293,13 @@ class ProvisionHistorySerializer(serializers.Serializer):
         return notice + (f"; its successor is {platform.successor.slug}."
                          if platform.successor_id else ".")
 
+    def get_method(self, history) -> str:
+        return PROVISION_HISTORY_METHOD
+
     @extend_schema_field(DISCLAIMER_SCHEMA)
     def get_disclaimer(self, history) -> str:
         return DISCLAIMER
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_attribution(self, history) -> str | None:
+        return ATTRIBUTION if history.imported else None

@@ -34,6 +34,7 @@ from governance.api.change_serializers import (
     ChangeTitleSerializer,
 )
 from governance.api.history_params import ChangesQuerySerializer
+from governance.api.ids import canonical_id
 from governance.models import Change, Version
 
 
@@ -135,7 +136,7 @@ class ChangeViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(responses={200: CHANGE_DETAIL_SCHEMA})
     def retrieve(self, request, version_id=None):
         """The change a version made to its predecessor."""
-        pk = _version_id(version_id)
+        pk = canonical_id(version_id)
         change = None if pk is None else history.change_get(
             version_id=pk, with_details=self.representation().with_details
         )
@@ -148,14 +149,3 @@ class ChangeViewSet(mixins.ListModelMixin, ApiViewSet):
         # Until it, the previous text was in force: the moment a history window asks about.
         check_history_depth(request, change.captured_at)
         return Response(self.get_serializer(change).data)
-
-
-_MAX_ID = 2**63 - 1
-
-
-def _version_id(raw) -> int | None:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return pk if 1 <= pk <= _MAX_ID else None

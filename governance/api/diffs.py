@@ -1,8 +1,9 @@
 """GET /api/v1/versions/{id}/diff/?against={other_id}: what differs between two versions.
 
 Professional plans and up (Feature.DIFFS). ``against`` defaults to the version's
-predecessor; either may be the newer one: the diff always runs from the older to the
-newer, and ``from`` / ``to`` say which is which. Outputs (``Accept`` or ``?format=``):
+predecessor (after suspect captures: the last good version, as its change does);
+either may be the newer one: the diff always runs from the older to the newer, and
+``from`` / ``to`` say which is which. Outputs (``Accept`` or ``?format=``):
 ``json`` (default), ``diff`` (unified diff of the two whole texts) and ``html`` (a
 self-contained redline page); see governance/api/renderers.py. Errors are problem+json
 whatever format was asked for.
@@ -48,10 +49,9 @@ from accounts.http.viewsets import ApiViewSet
 from accounts.plans import Feature
 from governance import diffs
 from governance.api.cache import BodyCacheMixin, body_cache_key, cached_response
+from governance.api.ids import MAX_ID, canonical_id
 from governance.api.renderers import DiffJSONRenderer, RedlineHTMLRenderer, UnifiedDiffRenderer
 from governance.models import ChangeFlag, Version
-
-_MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -189,8 +189,10 @@ class VersionDiffSerializer(serializers.Serializer):
 
 AGAINST_PARAMETER = OpenApiParameter(
     "against", OpenApiTypes.INT, required=False,
-    description="The id of another version of the same document (default: the "
-    "predecessor). Older or newer: the diff always runs from the older to the newer.",
+    description="The id of another version of the same document (default: what the "
+    "version's change is measured against: its predecessor, or after suspect captures "
+    "the last version that was not one). Older or newer: the diff always runs from the "
+    "older to the newer.",
 )
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A version's id.",
@@ -231,7 +233,11 @@ class VersionDiffViewSet(BodyCacheMixin, ApiViewSet):
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
-            key = body_cache_key(request, "version-diff", etag, pair.older.pk, pair.newer.pk)
+            # ?format= too: DRF carries it over into the links the JSON body holds.
+            key = body_cache_key(
+                request, "version-diff", etag, pair.older.pk, pair.newer.pk,
+                request.query_params.get("format", ""),
+            )
             response = cached_response(key)
             if response is None:
                 response = Response(self._body(pair, output))
@@ -251,7 +257,7 @@ class VersionDiffViewSet(BodyCacheMixin, ApiViewSet):
         return VersionDiffSerializer(diff, context=self.get_serializer_context()).data
 
     def _pair(self, pk) -> diffs.VersionPair:
-        version_id = _version_id(pk)
+        version_id = canonical_id(pk)
         if version_id is None:
             raise Http404("No Version matches the given query.")
         against_id = _against(self.request.query_params.get("against"))
@@ -277,13 +283,6 @@ class VersionDiffViewSet(BodyCacheMixin, ApiViewSet):
         return response
 
 
-def _version_id(raw) -> int | None:
-    if not isinstance(raw, str) or not _DIGITS.fullmatch(raw):
-        return None
-    value = int(raw) if len(raw) <= 19 else 0
-    return value if 1 <= value <= _MAX_ID else None
-
-
 def _against(raw: str | None) -> int | None:
     if raw is None:
         return None
@@ -292,7 +291,7 @@ def _against(raw: str | None) -> int | None:
             {"against": f"must be the id of a version (a positive integer), not {raw!r}."}
         )
     value = int(raw) if len(raw) <= 19 else 0
-    if not 1 <= value <= _MAX_ID:
+    if not 1 <= value <= MAX_ID:
         raise Http404(f"No version with id {raw} (against).")
     return value
 

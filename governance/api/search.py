@@ -30,6 +30,7 @@ from accounts.http.viewsets import ApiViewSet
 from accounts.plans import Feature
 from governance.api.change_serializers import provision_history_url
 from governance.api.history_params import MomentField
+from governance.api.serializers import _version_url
 from governance.models import Document, Platform
 from governance.search import (
     FULLTEXT,
@@ -39,6 +40,13 @@ from governance.search import (
     SearchQueryError,
     SearchResult,
     provision_search,
+)
+
+DISCLAIMER = (
+    "Results say which archived wordings contain the searched text and, by clause "
+    "lineage (the same clause followed across versions by fixed rules), since when a "
+    "document says it and whether its latest version still does; they describe what "
+    "documents state, not a legal finding."
 )
 
 
@@ -110,10 +118,6 @@ class SearchDocumentSerializer(serializers.Serializer):
         )
 
 
-def _version_url(request, version_id: int) -> str:
-    return reverse("api:version-detail", kwargs={"pk": version_id}, request=request)
-
-
 class SearchResultSerializer(serializers.Serializer):
     platform = SearchPlatformSerializer(source="*")
     document = SearchDocumentSerializer(source="*")
@@ -171,6 +175,9 @@ class SearchPageSerializer(serializers.Serializer):
                   "queries, and on SQLite.",
     )
     method = serializers.CharField(help_text="How the query was matched and ranked.")
+    disclaimer = serializers.CharField(
+        help_text="What first seen, last seen and in force are, and are not."
+    )
     count = serializers.IntegerField(help_text="Matching clause lineages in all.")
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
@@ -208,6 +215,7 @@ class SearchViewSet(ApiViewSet):
             "query": found.query.raw,
             "mode": found.query.mode,
             "method": found.method,
+            "disclaimer": DISCLAIMER,
             "count": found.total,
             "page": page,
             "page_size": size,

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from governance.importing import ATTRIBUTION
 from governance.models import Document, Platform, Provider, Provision, Snapshot, Source, Version
 
 NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
@@ -99,7 +100,7 @@ class ProvisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Provision
-        fields = ["ordinal", "heading_path", "text", "sha256"]
+        fields = ["ordinal", "heading_path", "text", "sha256", "lineage_id"]
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -139,10 +140,17 @@ class VersionDetailSerializer(VersionSummarySerializer):
     snapshots = serializers.SerializerMethodField()
     previous = serializers.SerializerMethodField()
     next = serializers.SerializerMethodField()
+    attribution = serializers.SerializerMethodField(
+        help_text="The dataset's credit (its licence asks for it) when the text was imported."
+    )
 
     class Meta(VersionSummarySerializer.Meta):
         fields = [*VersionSummarySerializer.Meta.fields, "text", "provisions", "snapshots",
-                  "previous", "next"]
+                  "previous", "next", "attribution"]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_attribution(self, version: Version) -> str | None:
+        return ATTRIBUTION if version.origin == Version.Origin.IMPORT else None
 
     @extend_schema_field(SnapshotSerializer(many=True))
     def get_snapshots(self, version: Version) -> list[dict]:

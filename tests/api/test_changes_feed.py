@@ -185,6 +185,73 @@ def test_change_detail_404s(api, feed, pk, says):
     assert says in response.json()["detail"]
 
 
+@pytest.mark.parametrize("pk", ["{0}_{1}", "+{pk}", "%20{pk}", "{pk}%20", "{wide}", "0{pk}"])
+def test_change_detail_answers_only_its_canonical_id(api, feed, pk):
+    # A change has one address: another spelling of the id (which int() would accept)
+    # is no address at all.
+    real = str(feed["versions"][10].pk)
+    wide = "".join(chr(ord(digit) + 0xFEE0) for digit in real)  # fullwidth digits
+    path = pk.format(real[0], real[1:], pk=real, wide=wide)
+    response = api.get(f"{FEED}{path}/")
+    assert response.status_code == 404, path
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.fixture
+def tied(db):
+    """Seven documents of one platform captured at the same instants on days 1..3."""
+    from tests.factories import PlatformFactory
+
+    platform = PlatformFactory(slug="tied-platform")
+    for n in range(7):
+        document = DocumentFactory(platform=platform, kind=f"kind-{n}")
+        for day in (1, 2, 3):
+            version_record(document=document, text=f"# T\n\nText {n} of day {day}.\n",
+                           captured_at=at(day))
+    return platform
+
+
+def _walk_back(client, url, **params):
+    """To the last page by `next`, then back to the first by `previous`."""
+    response = client.get(url, params)
+    while response.json()["next"]:
+        response = client.get(response.json()["next"])
+    rows = response.json()["results"]
+    while response.json()["previous"]:
+        response = client.get(response.json()["previous"])
+        assert response.status_code == 200, response.content
+        rows = response.json()["results"] + rows
+    return rows
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4])
+def test_pages_are_stable_over_ties_both_ways(api, tied, page_size):
+    # 14 changes, in groups of 7 sharing one captured_at: every page boundary inside
+    # a group must neither skip nor repeat a change, forwards or backwards.
+    forwards, _ = walk(api, FEED, page_size=page_size)
+    assert len(forwards) == 14 and len({r["id"] for r in forwards}) == 14
+    backwards = _walk_back(api, FEED, page_size=page_size)
+    assert [r["id"] for r in backwards] == [r["id"] for r in forwards]
+
+
+@pytest.mark.parametrize(
+    "position",
+    [["2025-01-05 00:00:00+00:00"], ["yesterday", "1"], ["2025-01-05 00:00:00+00:00", "x"],
+     ["2025-01-05 00:00:00+00:00", "a\u0000"], "not json", [1, 2]],
+)
+def test_forged_cursor_positions_are_400_problems(api, feed, position):
+    # A cursor is ours, but it travels in the URL: whatever it holds is a 400, never a 500.
+    import base64
+    import json
+    from urllib.parse import urlencode
+
+    raw = position if isinstance(position, str) else json.dumps(position)
+    cursor = base64.b64encode(urlencode({"p": raw}).encode()).decode()
+    response = api.get(FEED, {"cursor": cursor})
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()["errors"]
+
+
 def test_personas_read_the_same_feed(owner, teammate, outsider, anonymous, feed):
     bodies = [persona.client.get(FEED).json() for persona in (owner, teammate, outsider)]
     assert bodies[0] == bodies[1] == bodies[2]

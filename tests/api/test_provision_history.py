@@ -92,6 +92,8 @@ def test_a_clause_changed_twice_then_dropped(api, clauses):
     assert flag["change_url"].endswith(f"/api/v1/changes/{v[2].pk}/")
     assert (flag["category"], flag["before"], flag["after"]) == ("number", "30 days", "90 days")
     assert "not a legal finding" in body["disclaimer"]
+    # Which provisions are "the same clause" is itself an analysis: it says how it was made.
+    assert "lineage" in body["method"] and "align" in body["method"]
 
 
 def test_a_clause_in_force(api, clauses):
@@ -171,3 +173,22 @@ def test_query_count_does_not_grow_with_the_history(api, db, versions,
     with django_assert_num_queries(3):  # key, the clause's provisions, its flags
         body = api.get(_url(lineage_id)).json()
     assert sum(len(w["version_ids"]) for w in body["wordings"]) == versions
+
+
+def test_imported_history_carries_the_dataset_credit(tier_client):
+    from governance.importing import ATTRIBUTION
+    from governance.models import Provision, Version
+    from governance.services import version_record
+    from tests.factories import DocumentFactory, at
+
+    document = DocumentFactory()
+    version = version_record(
+        document=document, text="# Terms\n\nWe keep logs for 30 days.\n", captured_at=at(1),
+        origin=Version.Origin.IMPORT,
+    ).version
+    lineage_id = Provision.objects.filter(version=version).first().lineage_id
+    body = tier_client("professional").get(f"/api/v1/provisions/{lineage_id}/history/").json()
+    assert body["attribution"] == ATTRIBUTION
+    detail = tier_client("professional").get(f"/api/v1/versions/{version.pk}/").json()
+    assert detail["attribution"] == ATTRIBUTION
+    assert {p["lineage_id"] for p in detail["provisions"]} >= {lineage_id}

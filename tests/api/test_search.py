@@ -126,6 +126,8 @@ def test_a_clause_still_said_today_is_in_force(api, corpus):
     (human,) = _search(api, '"human review"')["results"]
     assert human["in_force"] is True and human["matching_versions"] == 1
     assert human["version"].endswith(f"/api/v1/versions/{corpus['versions'][4].pk}/")
+    # "in force" and "first seen" read the archive through clause lineages: an analysis.
+    assert "not a legal finding" in body["disclaimer"]
 
 
 def test_one_result_per_lineage_whatever_the_number_of_versions(api, corpus):

@@ -440,6 +440,17 @@ def test_a_cached_body_costs_two_queries(api, diffed, django_assert_max_num_quer
     assert again["Content-Type"] == "application/json"
 
 
+def test_a_cached_body_keeps_the_links_of_the_request(api, diffed):
+    # DRF carries ?format= into the links it writes: a body made for ?format=json must
+    # not be served to a caller who negotiated JSON by Accept (nor the other way round).
+    v2 = diffed["v"][1]
+    with_format = api.get(url(v2, format="json")).json()
+    assert with_format["from"]["url"].endswith("?format=json")
+    plain = api.get(url(v2), HTTP_ACCEPT="application/json").json()
+    assert "format=" not in plain["from"]["url"]
+    assert "format=" not in plain["to"]["url"]
+
+
 def test_strong_etags_per_format_and_304(api, diffed):
     v2 = diffed["v"][1]
     etags = {}
@@ -553,3 +564,19 @@ def test_corpus_wenxinyiyan_is_diffed_by_character(api, corpus_archive):
     assert [chunk for chunk in entry["diff"] if chunk["op"] != "equal"] == [
         {"op": "insert", "text": "账号信息、"}
     ]
+
+
+def test_default_against_skips_a_suspect_capture_like_the_change(tier_client):
+    """After an error page, the default diff is the change: against the last good text."""
+    document = DocumentFactory()
+    text = "# Terms\n\n## Use\n\nYou may use the service.\n\n## Data\n\nWe keep logs for 30 days.\n"
+    good = version_record(document=document, text=text, captured_at=at(1)).version
+    version_record(document=document, text="# Terms\n\nAccess denied.\n", captured_at=at(2))
+    back = version_record(
+        document=document, text=text.replace("30 days", "90 days"), captured_at=at(3)
+    ).version
+    body = tier_client("professional").get(url(back)).json()
+    assert body["from"]["id"] == good.pk
+    assert body["requested"]["against_default"] is True
+    assert body["summary"] is not None  # the stored change, measured against the same pair
+    assert [change["kind"] for change in body["changes"]] == ["modified"]
