@@ -10,8 +10,10 @@ algorithm rewrites nothing and a better one keeps every id it does not need to c
 
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.db import transaction
 
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 # Named on every change, so a reader knows how it was made (and a rebuild can tell
 # which changes an older algorithm made).
-METHOD = "rules: align 1, flags 1, summary 1"
+METHOD = "rules: align 1, flags 2, summary 2"
 
 SUSPECT_PREFIX = "suspect"
 
@@ -72,9 +74,83 @@ class ChangeAnalysis:
     lineage_ids: list[str]
     changes: list[ProvisionChange]
     counts: ChangeCounts
+    base_id: int  # the version compared with (Change.previous)
     flags: list[Flag] = field(default_factory=list)
     summary: Summary | None = None
     no_summary_reason: str = ""
+
+
+# How far back a change looks for a capture that was not suspect (a run of broken
+# captures longer than this is compared with its predecessor as it is).
+SUSPECT_RUN_LIMIT = 50
+
+
+def is_suspect(anomalies: Iterable[str]) -> bool:
+    return any(anomaly.split(":", 1)[0] == SUSPECT_PREFIX for anomaly in anomalies)
+
+
+@dataclass(frozen=True)
+class ComparisonBase:
+    """The version a new one is compared with, and the suspect captures skipped to it.
+
+    ``good_text`` is the text of the last capture that did not look broken, when the
+    latest did (else None: the latest's own text is the reference).
+    """
+
+    version_id: int
+    captured_at: datetime
+    skipped: int = 0
+    good_text: str | None = None
+
+
+def base_choose(
+    *, text: str, latest: tuple[int, datetime], good: tuple[int, datetime, int] | None,
+    good_text: str | None,
+) -> ComparisonBase:
+    """After suspect captures, compare with the last good version only if ``text`` looks
+    like that good text come back; if it is itself far from it (a policy that really got
+    shorter, a second error page), the latest capture stays the base."""
+    if good is None or good_text is None or pipeline.suspect_reasons(text, good_text):
+        return ComparisonBase(*latest, good_text=good_text)
+    return ComparisonBase(*good, good_text=good_text)
+
+
+def comparison_base(*, document_id: int, latest: Version, text: str) -> ComparisonBase:
+    """What a new capture of ``text`` is compared with: the latest version, unless that
+    was a suspect capture and ``text`` is the last good text come back (``base_choose``).
+
+    Else, after an error page, the text that comes back would read as "the whole policy
+    added" and every clause would lose its lineage to the broken capture in between.
+    """
+    rows = list(
+        Version.objects.filter(document_id=document_id, captured_at__lte=latest.captured_at)
+        .order_by("-captured_at", "-id")
+        .values_list("id", "captured_at", "anomalies")[:SUSPECT_RUN_LIMIT]
+    )
+    if not rows or not is_suspect(rows[0][2]):
+        return ComparisonBase(latest.pk, latest.captured_at)
+    good = next(
+        ((version_id, at, skipped) for skipped, (version_id, at, anomalies) in enumerate(rows)
+         if not is_suspect(anomalies)),
+        None,
+    )
+    good_text = None
+    if good is not None:
+        good_text = Version.objects.values_list("text", flat=True).get(pk=good[0])
+    return base_choose(
+        text=text, latest=(latest.pk, latest.captured_at), good=good, good_text=good_text
+    )
+
+
+def base_note(base: ComparisonBase) -> str:
+    """Said in the body of a change that skipped suspect captures."""
+    if not base.skipped:
+        return ""
+    captures = "capture" if base.skipped == 1 else f"{base.skipped} captures"
+    return (
+        f"Compared with the version captured {base.captured_at:%Y-%m-%d %H:%M} UTC: the "
+        f"{captures} after it looked broken (suspect) and are not compared with."
+    )
 
 
 def no_summary_reason(*, is_technical: bool, anomalies: Iterable[str]) -> str:
@@ -82,7 +158,7 @@ def no_summary_reason(*, is_technical: bool, anomalies: Iterable[str]) -> str:
     if is_technical:
         return NO_SUMMARY_TECHNICAL
     for anomaly in anomalies:
-        if anomaly.split(":", 1)[0] == SUSPECT_PREFIX:
+        if is_suspect([anomaly]):
             detail = anomaly.split(":", 1)[1].strip() if ":" in anomaly else ""
             return f"{NO_SUMMARY_SUSPECT} ({detail})" if detail else NO_SUMMARY_SUSPECT
     return ""
@@ -91,6 +167,7 @@ def no_summary_reason(*, is_technical: bool, anomalies: Iterable[str]) -> str:
 def change_analyse(
     *,
     old: StoredProvisions,
+    base_id: int,
     new_segments: Sequence[pipeline.Segment],
     chain_hash: str,
     language: str,
@@ -98,8 +175,12 @@ def change_analyse(
     document_title: str,
     is_technical: bool,
     anomalies: Iterable[str],
+    note: str = "",
 ) -> ChangeAnalysis:
-    """Align the new provisions with the old, give them lineage ids, and describe the change."""
+    """Align the new provisions with the old, give them lineage ids, and describe the change.
+
+    ``note`` (say, ``base_note``) opens the summary's body.
+    """
     matches = pipeline.align(old.segments, new_segments)
     # A fresh clause is named by where it first appears (this version, its ordinal):
     # lineage_assign leaves it empty here and it is filled in by index below.
@@ -114,7 +195,8 @@ def change_analyse(
     reason = no_summary_reason(is_technical=is_technical, anomalies=anomalies)
     if reason:
         return ChangeAnalysis(
-            lineage_ids=lineage_ids, changes=changes, counts=counts, no_summary_reason=reason
+            lineage_ids=lineage_ids, changes=changes, counts=counts, base_id=base_id,
+            no_summary_reason=reason,
         )
     flags = change_flags(changes, old.segments, new_segments, language=language)
     summary = change_summarise(
@@ -124,15 +206,18 @@ def change_analyse(
         flags=flags,
         changes=changes,
     )
+    if note:
+        summary = replace(summary, body=f"{note}\n{summary.body}".strip())
     return ChangeAnalysis(
-        lineage_ids=lineage_ids, changes=changes, counts=counts, flags=flags, summary=summary
+        lineage_ids=lineage_ids, changes=changes, counts=counts, base_id=base_id,
+        flags=flags, summary=summary,
     )
 
 
 def _change_fields(*, version: Version, analysis: ChangeAnalysis) -> dict:
     counts, summary = analysis.counts, analysis.summary
     return {
-        "previous_id": version.previous_id,
+        "previous_id": analysis.base_id,
         "document_id": version.document_id,
         "captured_at": version.captured_at,
         "is_technical": version.is_technical,
@@ -231,17 +316,20 @@ def _document_rebuild(document: Document, summary: RebuildSummary) -> None:
         change.version_id: change
         for change in Change.objects.filter(document=document).prefetch_related("flags")
     }
-    previous: StoredProvisions | None = None
+    # The versions before the current one, newest last, as comparison_base sees them.
+    earlier: deque[tuple[Version, StoredProvisions]] = deque(maxlen=SUSPECT_RUN_LIMIT)
     for version in versions:
         stored = provisions_stored(version_id=version.pk)
-        if previous is None:
+        if not earlier:
             lineage_ids = lineage_ids_fresh(
                 chain_hash=version.chain_hash, count=len(stored.segments)
             )
             analysis = None
         else:
+            base_provisions, base = _base_in(earlier, version)
             analysis = change_analyse(
-                old=previous,
+                old=base_provisions,
+                base_id=base.version_id,
                 new_segments=stored.segments,
                 chain_hash=version.chain_hash,
                 language=version.language,
@@ -249,13 +337,42 @@ def _document_rebuild(document: Document, summary: RebuildSummary) -> None:
                 document_title=document.title,
                 is_technical=version.is_technical,
                 anomalies=version.anomalies,
+                note=base_note(base),
             )
             lineage_ids = analysis.lineage_ids
         summary.provisions_relinked += _lineage_update(version, stored, lineage_ids)
         if analysis is not None:
             _change_reconcile(version, analysis, existing.get(version.pk), summary)
-        previous = StoredProvisions(segments=stored.segments, lineage_ids=lineage_ids)
+        kept = StoredProvisions(segments=stored.segments, lineage_ids=lineage_ids)
+        earlier.append((version, kept))
         summary.versions += 1
+
+
+def _base_in(
+    earlier: deque[tuple[Version, StoredProvisions]], version: Version
+) -> tuple[StoredProvisions, ComparisonBase]:
+    """comparison_base over the versions in memory (texts loaded only after a suspect)."""
+    latest, latest_provisions = earlier[-1]
+    if not is_suspect(latest.anomalies):
+        return latest_provisions, ComparisonBase(latest.pk, latest.captured_at)
+    good = next(
+        ((candidate, stored, skipped)
+         for skipped, (candidate, stored) in enumerate(reversed(earlier))
+         if not is_suspect(candidate.anomalies)),
+        None,
+    )
+    if good is None:
+        return latest_provisions, ComparisonBase(latest.pk, latest.captured_at)
+    texts = dict(
+        Version.objects.filter(pk__in=[version.pk, good[0].pk]).values_list("id", "text")
+    )
+    base = base_choose(
+        text=texts[version.pk],
+        latest=(latest.pk, latest.captured_at),
+        good=(good[0].pk, good[0].captured_at, good[2]),
+        good_text=texts[good[0].pk],
+    )
+    return (good[1] if base.version_id == good[0].pk else latest_provisions), base
 
 
 def _lineage_update(version: Version, stored: StoredProvisions, lineage_ids: list[str]) -> int:

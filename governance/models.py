@@ -282,6 +282,8 @@ class Change(models.Model):
         EDITORIAL = "editorial", "editorial"
 
     version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="change")
+    # The version this change is measured against: the predecessor, or, after suspect
+    # captures (error pages), the last version before them that was not one.
     previous = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="+")
     # Copied from the version so the feed filters and orders on one table.
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="changes")

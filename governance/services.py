@@ -15,8 +15,11 @@ from django.db.models import Case, F, TextField, Value, When
 from accounts.prepared import Param, PreparedValues, instance_from_row
 from governance import text as pipeline
 from governance.changes import (
+    ComparisonBase,
+    base_note,
     change_analyse,
     change_store,
+    comparison_base,
     lineage_ids_fresh,
     provisions_stored,
 )
@@ -139,16 +142,20 @@ def anomaly_kind(anomaly: str) -> str:
     return anomaly.split(":", 1)[0]
 
 
-def _text_anomalies(text: str, latest: Version | None) -> list[str]:
+def _text_anomalies(text: str, latest: Version | None, base: ComparisonBase | None) -> list[str]:
     """Flags a reader needs: a capture that looks broken, or another regional variant.
 
-    ``latest`` comes from _latest_for_record, with its text (a different one) loaded.
+    The shrink is measured against the latest text (loaded with it by
+    _latest_for_record); an error banner and a regional switch against the last text
+    that did not look broken (``base.good_text``, when the latest did).
     """
     if latest is None:
         return []
     previous = latest.text_if_changed
-    flags = [f"{SUSPECT}: {reason}" for reason in pipeline.suspect_reasons(text, previous)]
-    switch = pipeline.jurisdiction_switch(text, previous)
+    good = base.good_text if base is not None and base.good_text is not None else previous
+    reasons = pipeline.suspect_reasons(text, previous, last_good=good)
+    flags = [f"{SUSPECT}: {reason}" for reason in reasons]
+    switch = pipeline.jurisdiction_switch(text, good)
     if switch:
         flags.append(f"{JURISDICTION_VARIANT}: {switch}")
     return flags
@@ -260,7 +267,10 @@ def _record_once(
             f"{document} ({latest.captured_at.isoformat()}); history is append-only"
         )
     platform_slug = document.platform.slug
-    anomalies = [*anomalies, *_text_anomalies(analysis.text, latest)]
+    base = None
+    if latest is not None:
+        base = comparison_base(document_id=document.pk, latest=latest, text=analysis.text)
+    anomalies = [*anomalies, *_text_anomalies(analysis.text, latest, base)]
     version_chain_hash = chain_hash(
         previous=latest.chain_hash if latest else None,
         platform_slug=platform_slug,
@@ -278,7 +288,9 @@ def _record_once(
         # Aligned against the tail read in this transaction: a writer that wins a race
         # makes this insert fail and the retry aligns against the new tail.
         change = change_analyse(
-            old=provisions_stored(version_id=latest.pk),
+            old=provisions_stored(version_id=base.version_id),
+            base_id=base.version_id,
+            note=base_note(base),
             new_segments=analysis.segments,
             chain_hash=version_chain_hash,
             language=analysis.language,

@@ -16,8 +16,9 @@ from governance.text import vocabulary as v
 _ENUMERATOR_BEFORE = re.compile(r"[\s>*_#+\-\\(]*")
 _ENUMERATOR_AFTER = re.compile(r"\\?[.)]")
 # Next to another number: a phone number, a range, a list of section numbers.
-_PHONE_BEFORE = re.compile(r"(?:\d[\s\-\u2013\u2014./(),]{0,2}|\+\s?)$")
-_PHONE_AFTER = re.compile(r"[\s\-\u2013\u2014./(),]{0,2}\d|\\\.")  # also "14\\." (an enumerator)
+_PHONE_BEFORE = re.compile(r"(?:\d[\s\-\u2013\u2014./(),]{0,2}|\d\s[\-\u2013\u2014]\s|\+\s?)$")
+# also "14\\." (an enumerator) and a spaced range ("9 - 12", with an en dash too)
+_PHONE_AFTER = re.compile(r"[\s\-\u2013\u2014./(),]{0,2}\d|\s[\-\u2013\u2014]\s\d|\\\.")
 # A footnote or a table-of-contents entry ("\\[45", "[3\\."), a dotted number
 # ("A.2", "Terms.12"), a section's title after it ("7 (Confidentiality)").
 _REFERENCE_MARK_BEFORE = re.compile(r"(?:[\[^#№]|\w\.|\.)\\?$")
@@ -54,7 +55,7 @@ def is_quantity(
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
         return False  # "(3)"
     return not (
-        _PHONE_BEFORE.search(text[max(0, start - 3) : start]) or _PHONE_AFTER.match(text, end)
+        _PHONE_BEFORE.search(text[max(0, start - 4) : start]) or _PHONE_AFTER.match(text, end)
     )
 
 

@@ -51,11 +51,19 @@ def _weight(text: str) -> int:
     return sum(map(len, text.split()))
 
 
-def suspect_reasons(text: str, previous: str | None) -> list[str]:
-    """Why ``text`` looks like a broken capture (empty when it does not)."""
+def suspect_reasons(
+    text: str, previous: str | None, *, last_good: str | None = None
+) -> list[str]:
+    """Why ``text`` looks like a broken capture (empty when it does not).
+
+    The shrink is measured against ``previous``; an error banner against ``last_good``
+    (the last capture that did not look broken; ``previous`` when not given): a second
+    error page right after a first one still carries a banner the document never had.
+    """
     reasons = []
     match = _error_page_search(text)
-    if match and not (previous and _error_page_search(previous)):
+    banner_base = previous if last_good is None else last_good
+    if match and not (banner_base and _error_page_search(banner_base)):
         reasons.append(f"error-page: “{match}”")
     if previous:
         before, after = _weight(previous), _weight(text)

@@ -302,7 +302,8 @@ EN_VOCABULARY: tuple[tuple[str, str], ...] = (
     (
         "jurisdiction",
         r"jurisdictions?|european\s+(?:economic\s+area|union)|eea|eu|united\s+kingdom|uk"
-        r"|switzerland|california|ccpa|cpra|gdpr|standard\s+contractual\s+clauses"
+        # "California 94110": a postal address, not the state's law or residents
+        r"|switzerland|california(?!,?\s+\d{5})|ccpa|cpra|gdpr|standard\s+contractual\s+clauses"
         r"|data\s+privacy\s+framework|adequacy\s+decisions?|cross[\s-]border",
     ),
 )

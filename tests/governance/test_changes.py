@@ -136,12 +136,55 @@ class TestLineageOnRecord:
         assert change.no_summary_reason.startswith("suspect capture")
         assert change.provisions_removed >= 4
 
+    def test_a_text_back_after_an_error_page_is_compared_with_the_last_good_one(self):
+        document = DocumentFactory()
+        good = version_record(document=document, text=POLICY, captured_at=at(1)).version
+        broken = version_record(
+            document=document, text="# Privacy Policy\n\nThis page isn't available.\n",
+            captured_at=at(2),
+        ).version
+        back = version_record(document=document, text=POLICY_NEXT, captured_at=at(3)).version
+        assert back.previous_id == broken.pk  # the history itself stays one line
+        change = Change.objects.get(version=back)
+        assert change.previous_id == good.pk
+        # Not "the whole policy added": the same counts as POLICY -> POLICY_NEXT directly.
+        assert (change.provisions_added, change.provisions_removed) == (1, 1)
+        assert change.body.startswith("Compared with the version captured 2025-01-01")
+        assert "broken (suspect)" in change.body
+        # Lineage runs through: the clauses kept from the good version keep their ids.
+        assert lineage(back)["You can opt out"] == lineage(good)["You can opt out"]
+        # The broken capture itself is measured against the good one and not summarised.
+        assert Change.objects.get(version=broken).previous_id == good.pk
+
+    def test_a_second_broken_capture_is_judged_against_the_last_good_text(self):
+        """Error page, then another broken page carrying the same banner: both suspect."""
+        document = DocumentFactory()
+        version_record(document=document, text=POLICY, captured_at=at(1))
+        banner = "# This page isn't available\n\nAn unexpected error has occurred.\n"
+        first = version_record(document=document, text=banner, captured_at=at(2)).version
+        second = version_record(
+            document=document, text=banner + "\nWe collect your account information.\n",
+            captured_at=at(3),
+        ).version
+        assert any(flag.startswith("suspect") for flag in first.anomalies)
+        assert any(flag.startswith("suspect") for flag in second.anomalies)
+        assert "suspect capture" in Change.objects.get(version=second).no_summary_reason
+
+    def test_a_change_after_good_versions_is_measured_against_its_predecessor(self):
+        document = DocumentFactory()
+        version_record(document=document, text=POLICY, captured_at=at(1))
+        second = version_record(document=document, text=POLICY_NEXT, captured_at=at(2)).version
+        change = Change.objects.get(version=second)
+        assert change.previous_id == second.previous_id
+        assert not change.body.startswith("Compared with")
+
 
 @pytest.mark.django_db
 class TestRebuild:
     def build(self):
+        broken = "# Privacy Policy\n\nAccess denied.\n"
         document = DocumentFactory()
-        for day, text in enumerate((POLICY, POLICY_NEXT, POLICY), start=1):
+        for day, text in enumerate((POLICY, POLICY_NEXT, broken, POLICY), start=1):
             version_record(document=document, text=text, captured_at=at(day))
         return document
 
@@ -153,8 +196,9 @@ class TestRebuild:
         )
         changes = list(
             Change.objects.filter(document=document).order_by("captured_at").values(
-                "version_id", "title", "significance", "provisions_added", "provisions_removed",
-                "provisions_modified", "provisions_moved", "words_added", "words_removed",
+                "version_id", "previous_id", "title", "body", "significance",
+                "provisions_added", "provisions_removed", "provisions_modified",
+                "provisions_moved", "words_added", "words_removed",
             )
         )
         flags = list(
@@ -170,7 +214,7 @@ class TestRebuild:
         summary = changes_rebuild(documents=[document])
         assert summary.provisions_relinked == 0
         assert summary.changes_created == summary.changes_updated == 0
-        assert summary.changes_unchanged == 2
+        assert summary.changes_unchanged == 3
         assert self.state(document) == recorded
 
     def test_it_restores_lost_lineage_and_changes(self):
@@ -179,7 +223,7 @@ class TestRebuild:
         Provision.objects.filter(version__document=document).update(lineage_id="")
         Change.objects.filter(document=document).delete()
         summary = changes_rebuild(documents=[document])
-        assert summary.changes_created == 2
+        assert summary.changes_created == 3
         assert summary.provisions_relinked == len(recorded[0])
         assert self.state(document) == recorded
 
@@ -189,7 +233,7 @@ class TestRebuild:
         Change.objects.filter(document=document).update(title="stale", method="rules: old")
         out = StringIO()
         call_command("rebuild_changes", "--if-needed", stdout=out)
-        assert "changes created 0, updated 2" in out.getvalue()
+        assert "changes created 0, updated 3" in out.getvalue()
         assert self.state(document) == recorded
         assert set(Change.objects.filter(document=document).values_list("method", flat=True)) == {
             METHOD

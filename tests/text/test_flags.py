@@ -145,6 +145,32 @@ def test_numbers_that_are_not_quantities() -> None:
         assert [f for f in flags_of([old], [new]) if f.category == "number"] == [], old
 
 
+def test_california_in_a_postal_address_is_no_jurisdiction() -> None:
+    # ChatGPT Terms, 2024-12-18: the office moved, "California 94110" became "CA 94158".
+    moved = flags_of(
+        ["Registered office at 3180 18th Street, San Francisco, California 94110, United States."],
+        ["Registered office at 1455 3rd Street, San Francisco, CA 94158, United States."],
+    )
+    assert [f for f in moved if f.category == "vocabulary"] == []
+    # The state's law still is.
+    governed = flags_of(
+        ["These Terms are governed by the laws of Delaware."],
+        ["These Terms are governed by the laws of the State of California."],
+    )
+    assert ("vocabulary", "jurisdiction", "added") in brief(governed)
+
+
+def test_a_spaced_range_of_section_numbers_is_not_a_quantity() -> None:
+    # Claude.ai Terms, 2025-11-28: sections renumbered when a section was inserted.
+    old = "Sections 6 (with respect to fees) and 9 – 12 will survive any termination."
+    new = "Sections 6 (with respect to fees) and 8 – 11 will survive any termination."
+    assert [f for f in flags_of([old], [new]) if f.category == "number"] == []
+    # A quantity next to a range is still one: the days changed.
+    assert brief(flags_of(["Refunds within 14 days."], ["Refunds within 30 days."])) == [
+        ("number", "14 days → 30 days", "changed")
+    ]
+
+
 def test_table_rows_pair_numbers_only_on_the_same_row() -> None:
     old = "| Cookie | Lifetime |\n| --- | --- |\n| _ga | 13 months |"
     same_row = "| Cookie | Lifetime |\n| --- | --- |\n| _ga | 2 years |"

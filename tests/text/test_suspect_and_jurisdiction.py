@@ -33,6 +33,20 @@ def test_an_error_block_already_there_is_not_new():
     assert suspect_reasons(previous + " More.", previous) == []
 
 
+def test_a_banner_is_judged_against_the_last_good_text_when_given():
+    policy = "# Terms\n\n" + "You agree to these terms. " * 40
+    error = "This page isn't available. An unexpected error has occurred.\n\n"
+    second = error + policy[: len(policy) * 3 // 4]
+    # Right after a first error page, the banner is "already there" ...
+    assert suspect_reasons(second, error) == []
+    # ... but the good text never had it: still an error page.
+    assert suspect_reasons(second, error, last_good=policy) == [
+        "error-page: “This page isn't available”"
+    ]
+    # The shrink is still measured against the previous capture.
+    assert suspect_reasons(policy[:100], policy, last_good=policy)[-1].startswith("shrank")
+
+
 def test_the_first_capture_is_only_checked_for_error_pages():
     assert suspect_reasons(POLICY, None) == []
     assert suspect_reasons("Access denied", None) != []
