@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 
 from governance.models import Document, Platform, Provision, Version
 from governance.search_query import (  # noqa: F401 - the API imports them from here
+    CJK_CLASS,
     FULLTEXT,
     MAX_QUERY_LENGTH,
     MIN_QUERY_LENGTH,
@@ -39,6 +40,7 @@ from governance.search_query import (  # noqa: F401 - the API imports them from 
     ParsedQuery,
     SearchQueryError,
     Term,
+    has_cjk,
     search_query_parse,
 )
 from governance.text.highlight import (
@@ -171,6 +173,11 @@ def _match_sql(connection, parsed: ParsedQuery) -> tuple[str, list, str, list]:
     alternatives, params = [], []
     for group in parsed.groups:
         conditions = []
+        if connection.vendor == "postgresql" and any(
+            has_cjk(term.text) for term in group if not term.negated
+        ):
+            # Lets PostgreSQL use the partial trigram index (text holding CJK only).
+            conditions.append(f"p.text ~ '{CJK_CLASS}'")
         for term in group:
             # Text without letter case (Chinese) needs no ILIKE, which is ~4x slower.
             like = "ILIKE" if connection.vendor == "postgresql" and _cased(term.text) else "LIKE"

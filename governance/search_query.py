@@ -13,9 +13,20 @@ MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 200
 FULLTEXT, SUBSTRING = "fulltext", "substring"
 
-_CJK = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+# The characters the English parser cannot split into words. The same class (as
+# PostgreSQL regex text) is the predicate of the partial trigram index (migration 0008):
+# a substring query that holds one of them can only match text that holds one too.
+CJK_CLASS = (
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0002fa1f]"
 )
+_CJK = re.compile(CJK_CLASS)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
 _TOKEN = re.compile(r'-?"[^"]*(?:"|$)|\S+')
 
 

@@ -222,11 +222,12 @@ def test_postgres_matches_word_forms_and_ranks(api, corpus):
 
 
 @only_postgres
-def test_the_search_uses_the_indexes_of_migration_0007():
+def test_the_search_uses_the_indexes_of_migrations_0007_and_0008():
     constraints = connection.introspection.get_constraints(
         connection.cursor(), "governance_provision"
     )
-    assert {"provision_search_vector_idx", "provision_text_trgm_idx"} <= set(constraints)
+    assert {"provision_search_vector_idx", "provision_text_cjk_trgm_idx"} <= set(constraints)
+    assert "provision_text_trgm_idx" not in constraints  # the full one, dropped by 0008
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
