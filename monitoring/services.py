@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.counters import redis_client
 from governance import text as pipeline
+from governance.changes import comparison_base
 from governance.models import Document, Snapshot, Source, Version
 from governance.selectors import snapshot_read, version_latest
 from governance.services import VersionRejected, snapshot_store, version_record
@@ -288,7 +289,10 @@ def _suspect_hold(document, schedule, text, started, token) -> str | None:
     if latest is None or latest.text_sha256 == sha256:
         return None
     previous = Version.objects.filter(pk=latest.pk).values_list("text", flat=True).get()
-    reasons = pipeline.suspect_reasons(normalised, previous)
+    # As version_record judges it: after a confirmed broken capture, an error banner is
+    # measured against the last good text (a second error page is still one).
+    base = comparison_base(document_id=document.pk, latest=latest, text=normalised)
+    reasons = pipeline.suspect_reasons(normalised, previous, last_good=base.good_text)
     if not reasons or schedule.suspect_text_sha256 == sha256:
         return None
     recheck_at = started + timedelta(minutes=settings.SUSPECT_RECHECK_MINUTES)

@@ -60,3 +60,17 @@ def test_a_page_losing_most_of_its_text_is_held(document, fetch_settings):
     check(document)
     held = check(document)
     assert held.outcome == "suspect" and "shrank" in held.detail
+
+
+def test_a_second_broken_page_after_a_confirmed_one_is_held_too(document, fetch_settings):
+    """The banner is judged against the last good text, not against the first error page."""
+    other_broken = BROKEN.replace("Try again later.", "An unexpected error has occurred.")
+    fetch_settings.route(
+        "/privacy", html(POLICY), html(BROKEN), html(BROKEN), html(other_broken)
+    )
+    check(document)
+    assert check(document).outcome == "suspect"
+    assert check(document).outcome == "changed"  # confirmed: now a (flagged) version
+    held = check(document)
+    assert held.outcome == "suspect" and "error-page" in held.detail
+    assert document.versions.count() == 2
