@@ -19,6 +19,7 @@ from django.db import transaction
 
 from governance import text as pipeline
 from governance.models import LINEAGE_ID_LENGTH, Change, ChangeFlag, Document, Provision, Version
+from governance.provisions import StoredProvisions, provisions_stored
 from governance.text.diff import ProvisionChange, provision_changes
 from governance.text.flags import Flag, change_flags
 from governance.text.summary import (
@@ -48,23 +49,6 @@ def lineage_id_make(*, chain_hash: str, ordinal: int) -> str:
 def lineage_ids_fresh(*, chain_hash: str, count: int) -> list[str]:
     """Lineage ids of a first version: every clause starts its own line."""
     return [lineage_id_make(chain_hash=chain_hash, ordinal=index) for index in range(count)]
-
-
-@dataclass(frozen=True)
-class StoredProvisions:
-    """A version's provisions as the pipeline sees them, with their lineage ids."""
-
-    segments: list[pipeline.Segment]
-    lineage_ids: list[str]
-
-
-def provisions_stored(*, version_id: int) -> StoredProvisions:
-    rows = Provision.objects.filter(version_id=version_id).order_by("ordinal")
-    segments, lineage_ids = [], []
-    for heading_path, text, lineage_id in rows.values_list("heading_path", "text", "lineage_id"):
-        segments.append(pipeline.Segment(heading_path=tuple(heading_path), text=text))
-        lineage_ids.append(lineage_id)
-    return StoredProvisions(segments=segments, lineage_ids=lineage_ids)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from governance.manifest import (
     manifest_read,
 )
 from governance.models import Document, Platform, Snapshot, Source, Version
+from governance.provisions import provisions_remembered
 from governance.services import VersionRejected, snapshot_store, version_record
 from governance.text.language import language_model_load
 
@@ -235,13 +236,18 @@ def _import_document(
         ).values_list("dataset_path", flat=True)
     )
     highest_index = -1
-    for version, content in zip(manifest_document.versions, contents, strict=True):
-        out_of_order = version.source_index < highest_index
-        highest_index = max(highest_index, version.source_index)
-        if version.file in present:
-            summary.already_present += 1
-            continue
-        _import_version(document, manifest_document, version, content, out_of_order, summary)
+    # Each version is compared with the one recorded just before: keep its provisions
+    # in memory rather than read them back (governance.provisions).
+    with provisions_remembered():
+        for version, content in zip(manifest_document.versions, contents, strict=True):
+            out_of_order = version.source_index < highest_index
+            highest_index = max(highest_index, version.source_index)
+            if version.file in present:
+                summary.already_present += 1
+                continue
+            _import_version(
+                document, manifest_document, version, content, out_of_order, summary
+            )
 
 
 def _import_version(

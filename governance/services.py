@@ -20,11 +20,12 @@ from governance.changes import (
     change_analyse,
     change_store,
     comparison_base,
+    is_suspect,
     lineage_ids_fresh,
-    provisions_stored,
 )
 from governance.integrity import bytes_sha256, chain_hash
 from governance.models import Document, Provision, Snapshot, Version, VersionSnapshot
+from governance.provisions import StoredProvisions, provisions_of, provisions_remember
 from governance.selectors import version_latest
 
 logger = logging.getLogger(__name__)
@@ -225,7 +226,9 @@ def _latest_with_text_if_changed(*, document_id: int, sha256: str):
     )
 
 
-_LATEST_FIELDS = ("id", "text_sha256", "captured_at", "chain_hash", "document_id")
+# ``anomalies``: whether the latest capture was suspect, which alone makes
+# comparison_base look further back (and query).
+_LATEST_FIELDS = ("id", "text_sha256", "captured_at", "chain_hash", "document_id", "anomalies")
 # Every recorded capture runs it: compiled once (accounts/prepared.py).
 _LATEST_FOR_RECORD = PreparedValues(
     _latest_with_text_if_changed,
@@ -268,7 +271,10 @@ def _record_once(
         )
     platform_slug = document.platform.slug
     base = None
-    if latest is not None:
+    if latest is not None and not is_suspect(latest.anomalies):
+        # What comparison_base answers then, without its query.
+        base = ComparisonBase(latest.pk, latest.captured_at)
+    elif latest is not None:
         base = comparison_base(document_id=document.pk, latest=latest, text=analysis.text)
     anomalies = [*anomalies, *_text_anomalies(analysis.text, latest, base)]
     version_chain_hash = chain_hash(
@@ -288,7 +294,10 @@ def _record_once(
         # Aligned against the tail read in this transaction: a writer that wins a race
         # makes this insert fail and the retry aligns against the new tail.
         change = change_analyse(
-            old=provisions_stored(version_id=base.version_id),
+            old=provisions_of(
+                version_id=base.version_id,
+                chain_hash=latest.chain_hash if base.version_id == latest.pk else None,
+            ),
             base_id=base.version_id,
             note=base_note(base),
             new_segments=analysis.segments,
@@ -326,6 +335,10 @@ def _record_once(
     _provisions_insert(version, analysis.segments, lineage_ids)
     if change is not None:
         change_store(version=version, analysis=change)
+    provisions_remember(
+        version=version,
+        provisions=StoredProvisions(segments=analysis.segments, lineage_ids=lineage_ids),
+    )
     return VersionRecordResult(version=version, created=True)
 
 

@@ -341,7 +341,9 @@ class _Aligner:
         for k in range(one.size - 1, -1, -1):
             partner = one.partner[k]
             split_part = one is self.new and partner in self.split  # merges come after splits
-            if one.key(k)[:1] in ("", "\x00") or split_part or self.pair_score(one, k) >= WEAK_PAIR:
+            # Cheapest test first: most provisions are paired strongly, and their key
+            # (a regex pass over the text) is then never needed.
+            if split_part or self.pair_score(one, k) >= WEAK_PAIR or one.key(k)[:1] in ("", "\x00"):
                 pass
             elif partner is not None:
                 yield (

@@ -49,6 +49,7 @@ from governance.text.terms import (
     Lexicon,
     Terms,
     lexicon,
+    terms_of,
 )
 
 __all__ = [
@@ -109,7 +110,7 @@ def _provision_flags(
     if change.kind in (ADDED, REMOVED):
         index = change.new_index if change.kind == ADDED else change.old_index
         assert index is not None  # an added provision has a new index, a removed an old
-        text = Terms((new if change.kind == ADDED else old)[index].text, lexicon)
+        text = terms_of((new if change.kind == ADDED else old)[index].text, lexicon)
         out = []
         for category in (RIGHT, DATA_CATEGORY, VOCABULARY):
             for hit in _first_of_each(text.hits(category)):
@@ -150,8 +151,8 @@ class _Compared:
                 n += len(text)
             if op != EQUAL:
                 hunks[-1][1], hunks[-1][3] = o, n
-        self.old = Terms("".join(old_parts), lexicon)
-        self.new = Terms("".join(new_parts), lexicon)
+        self.old = terms_of("".join(old_parts), lexicon)
+        self.new = terms_of("".join(new_parts), lexicon)
         self.old_hunks = [(h[0], h[1]) for h in hunks]
         self.new_hunks = [(h[2], h[3]) for h in hunks]
 

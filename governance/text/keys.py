@@ -6,6 +6,7 @@ removed: renumbering, typography and link tracking parameters hide no clause.
 ``code_words`` turns a key into one character per word for rapidfuzz.
 """
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -48,6 +49,11 @@ def match_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# A version is aligned as the new side, then as the old side of its successor: the
+# keys of its provisions are asked for twice, and a pure function of the text.
+_recent_key = functools.lru_cache(maxsize=2048)(match_key)
+
+
 def code_words(key: str, vocabulary: dict[str, str]) -> str:
     """One character per word, shared by both sides: rapidfuzz then compares word
     sequences at the speed of short strings. The first words seen (the commonest, as a
@@ -85,7 +91,7 @@ class Side:
             provision = self.provisions[index]
             # An empty section stands for its heading; \x00 keeps it apart from text.
             text = provision.text
-            key = match_key(text) if text else "\x00" + match_key(provision.heading or "")
+            key = _recent_key(text) if text else "\x00" + match_key(provision.heading or "")
             self._keys[index] = key
         return key
 
