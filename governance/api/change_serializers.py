@@ -23,6 +23,11 @@ DISCLAIMER = (
     "are not a legal finding."
 )
 DISCLAIMER_SCHEMA = {"type": "string", "description": "What these analyses are, and are not."}
+# Pages of changes and timelines may quote imported history (titles and flags quote its
+# words): its licence (ODC-BY 1.0) asks for the credit wherever it is shown.
+ATTRIBUTION_SCHEMA = {
+    "type": "string", "description": "The credit for imported history (Open Terms Archive)."
+}
 
 
 def _change_url(request, version_id: int) -> str:

@@ -26,6 +26,7 @@ from accounts.http.viewsets import ApiViewSet
 from accounts.plans import Feature
 from governance import history
 from governance.api.change_serializers import (
+    ATTRIBUTION_SCHEMA,
     DISCLAIMER,
     DISCLAIMER_SCHEMA,
     ChangeDetailSerializer,
@@ -35,6 +36,7 @@ from governance.api.change_serializers import (
 )
 from governance.api.history_params import ChangesQuerySerializer
 from governance.api.ids import canonical_id
+from governance.importing import ATTRIBUTION
 from governance.models import Change, Version
 
 
@@ -71,8 +73,11 @@ CHANGE_DETAIL_SCHEMA = PolymorphicProxySerializer(
 class ChangesPagination(TimeCursorPagination):
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"] = {"disclaimer": DISCLAIMER_SCHEMA, **paginated["properties"]}
-        paginated["required"] = ["disclaimer", *paginated.get("required", [])]
+        paginated["properties"] = {
+            "disclaimer": DISCLAIMER_SCHEMA, "attribution": ATTRIBUTION_SCHEMA,
+            **paginated["properties"],
+        }
+        paginated["required"] = ["disclaimer", "attribution", *paginated.get("required", [])]
         return paginated
 
 
@@ -130,7 +135,7 @@ class ChangeViewSet(mixins.ListModelMixin, ApiViewSet):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data = {"disclaimer": DISCLAIMER, **response.data}
+        response.data = {"disclaimer": DISCLAIMER, "attribution": ATTRIBUTION, **response.data}
         return response
 
     @extend_schema(responses={200: CHANGE_DETAIL_SCHEMA})

@@ -21,11 +21,17 @@ from accounts.http.pagination import TimeCursorPagination
 from accounts.http.viewsets import ApiViewSet
 from accounts.plans import Feature
 from governance import history
-from governance.api.change_serializers import DISCLAIMER, DISCLAIMER_SCHEMA, TimelineEntrySerializer
+from governance.api.change_serializers import (
+    ATTRIBUTION_SCHEMA,
+    DISCLAIMER,
+    DISCLAIMER_SCHEMA,
+    TimelineEntrySerializer,
+)
 from governance.api.history_params import (
     PlatformTimelineQuerySerializer,
     TimelineQuerySerializer,
 )
+from governance.importing import ATTRIBUTION
 from governance.models import Platform, Version
 
 
@@ -66,6 +72,7 @@ ENVELOPE_SCHEMA = {
         },
     },
     "disclaimer": DISCLAIMER_SCHEMA,
+    "attribution": ATTRIBUTION_SCHEMA,
 }
 
 
@@ -126,6 +133,7 @@ class _TimelineViewSet(mixins.ListModelMixin, ApiViewSet):
                 "predecessors": [_platform_ref(p, self.request) for p in self.line.predecessors],
             },
             "disclaimer": DISCLAIMER,
+            "attribution": ATTRIBUTION,
         }
         response.data = {**envelope, **response.data}
         return response

@@ -65,7 +65,9 @@ def test_paid_feed_is_newest_first_and_whole(api, feed):
     assert fourth["counts"]["provisions_modified"] == 2
     assert fourth["method"] and fourth["origin"] == "check" and fourth["is_technical"] is False
     assert [f["category"] + ":" + f["subject"] for f in fourth["flags"]] == ["right:opt-out"]
-    assert "not a legal finding" in api.get(FEED).json()["disclaimer"]
+    page = api.get(FEED).json()
+    assert "not a legal finding" in page["disclaimer"]
+    assert "Open Terms Archive" in page["attribution"] and "ODC-BY" in page["attribution"]
 
 
 @pytest.mark.parametrize(

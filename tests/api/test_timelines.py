@@ -58,6 +58,7 @@ def test_platform_timeline_is_oldest_first_with_the_predecessors_history(api, ti
     assert predecessor["retired_at"] == "2025-01-20T00:00:00Z"
     assert predecessor["timeline_url"].endswith(OLD)
     assert "not a legal finding" in body["disclaimer"]
+    assert "ODC-BY" in body["attribution"]
 
 
 def test_predecessors_can_be_left_out_and_order_reversed(api, timeline):
