@@ -144,7 +144,8 @@ def document_check(
     document = Document.objects.select_related("platform").get(pk=document_id)
     if lease_token is None:
         lease_token = _lease_now(document)
-    elif not _lease_valid(document, lease_token):
+    schedule = _leased_schedule(document, lease_token)
+    if schedule is None:
         # A redelivered task whose lease expired and was claimed again: the new
         # holder checks; this run must not write anything.
         return CheckOutcome("skipped", "the lease is held by another run")
@@ -152,7 +153,7 @@ def document_check(
     t0 = time.monotonic()
     try:
         captures = _capture_sources(document, round_id or started.isoformat())
-        outcome, version, detail = _record(document, captures, started, lease_token)
+        outcome, version, detail = _record(document, schedule, captures, started, lease_token)
     except FetchError as exc:
         if exc.transient and _lease_valid(document, lease_token):
             _check_record(document, started, t0, Check.Outcome.FAILED, exc.reason,
@@ -185,7 +186,11 @@ class _Capture:
 
 
 def _capture_sources(document: Document, round_id: str) -> list[_Capture]:
-    sources = list(document.sources.filter(valid_until__isnull=True).order_by("position"))
+    # With their conditional-request state in the same query (a reverse one-to-one).
+    sources = list(
+        document.sources.filter(valid_until__isnull=True).select_related("state")
+        .order_by("position")
+    )
     if not sources:
         raise FetchError(f"{document} has no current source URL", transient=False)
     return [_capture(source, round_id) for source in sources]
@@ -203,7 +208,10 @@ def _capture(source: Source, round_id: str) -> _Capture:
                             snapshot.media_type, 200, fetched=False)
     # Read, never created here: the upsert below writes it with the response (a first
     # fetch costs one INSERT ... ON CONFLICT instead of get_or_create's four statements).
-    state = SourceState.objects.filter(source=source).first() or SourceState(source=source)
+    try:
+        state = source.state
+    except SourceState.DoesNotExist:
+        state = SourceState(source=source)
     host = urlsplit(source.url).hostname or ""
     with host_turn(host, client=client, min_delay=settings.HOST_MIN_DELAY_MS / 1000,
                    wait_limit=120, lock_seconds=settings.FETCH_READ_TIMEOUT * 3):
@@ -253,7 +261,7 @@ _KEPT_HEADERS = {"content-type", "etag", "last-modified", "date", "content-langu
                  "content-length", "server", "cache-control"}
 
 
-def _record(document, captures, started, lease_token):
+def _record(document, schedule, captures, started, lease_token):
     if all(capture.status == 304 for capture in captures) and _latest_made_of(document, captures):
         _schedule_success(document, lease_token, started)
         return Check.Outcome.NOT_MODIFIED, None, "every source answered 304 Not Modified"
@@ -264,7 +272,6 @@ def _record(document, captures, started, lease_token):
         )
         for capture in captures
     ]
-    schedule = CheckSchedule.objects.get(document=document)
     text = "\n\n".join(parts)
     held = _suspect_hold(document, schedule, text, started, lease_token)
     if held:
@@ -321,6 +328,13 @@ def _latest_made_of(document: Document, captures: list[_Capture]) -> bool:
         if latest is not None else None
     )
     return recorded == [capture.snapshot.sha256 for capture in captures]
+
+
+def _leased_schedule(document: Document, token: str) -> CheckSchedule | None:
+    """The document's schedule while ``token`` holds its lease, else None."""
+    return CheckSchedule.objects.filter(
+        document=document, lease_token=token, lease_until__gt=timezone.now()
+    ).first()
 
 
 def _lease_valid(document: Document, token: str) -> bool:
