@@ -26,6 +26,7 @@ from bs4 import (
     PageElement,
     ProcessingInstruction,
     Tag,
+    XMLParsedAsHTMLWarning,
 )
 from markdownify import MarkdownConverter
 
@@ -35,6 +36,8 @@ from governance.text.rules import ExtractionRules, RangeSelector, Selector, sele
 # We always parse fetched content, never a file name or URL: a page whose whole text
 # looks like one ("https://…") is still a page. bs4 itself suggests this filter.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+# A page served as HTML is read as a browser reads it, even when it opens like XML.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 
 # Never text of the document. <head> goes too: its <title> is metadata, not a clause.
 _NOISE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
