@@ -33,7 +33,7 @@ from governance.text.segment import Segment
 from governance.text.summary import change_counts
 
 # Bump when what this module returns for a pair changes (it is part of every ETag).
-DIFF_ALGORITHM = "diff 1"
+DIFF_ALGORITHM = "diff 2"
 
 DISCLAIMER = (
     "This compares what two archived versions of a document state; it is not a legal "
@@ -286,7 +286,7 @@ _COUNT_FIELDS = ("added", "removed", "modified", "moved", "split", "merged")
 
 
 def _stored_counts(change: Change) -> dict:
-    counts = {name: getattr(change, f"provisions_{name}") for name in _COUNT_FIELDS}
+    counts = {f"provisions_{name}": getattr(change, f"provisions_{name}") for name in _COUNT_FIELDS}
     counts["words_added"] = change.words_added
     counts["words_removed"] = change.words_removed
     counts["headings_touched"] = [list(path) for path in change.headings_touched]
@@ -294,7 +294,7 @@ def _stored_counts(change: Change) -> dict:
 
 
 def _computed_counts(computed) -> dict:
-    counts = {name: getattr(computed, name) for name in _COUNT_FIELDS}
+    counts = {f"provisions_{name}": getattr(computed, name) for name in _COUNT_FIELDS}
     counts["words_added"] = computed.words_added
     counts["words_removed"] = computed.words_removed
     counts["headings_touched"] = [list(path) for path in computed.headings_touched]

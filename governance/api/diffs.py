@@ -49,6 +49,7 @@ from accounts.http.viewsets import ApiViewSet
 from accounts.plans import Feature
 from governance import diffs
 from governance.api.cache import BodyCacheMixin, body_cache_key, cached_response
+from governance.api.change_serializers import ChangeCountsSerializer
 from governance.api.ids import MAX_ID, canonical_id
 from governance.api.renderers import DiffJSONRenderer, RedlineHTMLRenderer, UnifiedDiffRenderer
 from governance.models import ChangeFlag, Version
@@ -86,15 +87,9 @@ class DiffRequestSerializer(serializers.Serializer):
     )
 
 
-class DiffCountsSerializer(serializers.Serializer):
-    added = serializers.IntegerField()
-    removed = serializers.IntegerField()
-    modified = serializers.IntegerField()
-    moved = serializers.IntegerField()
-    split = serializers.IntegerField()
-    merged = serializers.IntegerField()
-    words_added = serializers.IntegerField()
-    words_removed = serializers.IntegerField()
+class DiffCountsSerializer(ChangeCountsSerializer):
+    """The same counts as a change's (same names), with the headings touched."""
+
     headings_touched = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField())
     )

@@ -93,8 +93,9 @@ def _side(label: str, side: dict) -> str:
 def _summary(data: dict) -> str:
     counts = data["counts"]
     parts = [
-        f"{counts[name]} {name}" for name in
-        ("added", "removed", "modified", "moved", "split", "merged") if counts[name]
+        f"{counts['provisions_' + name]} {name}" for name in
+        ("added", "removed", "modified", "moved", "split", "merged")
+        if counts["provisions_" + name]
     ]
     words = f"; words +{counts['words_added']} &minus;{counts['words_removed']}"
     html = [f"<p class=\"meta\">Provisions: {_e(', '.join(parts) or 'none changed')}"

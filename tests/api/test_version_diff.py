@@ -180,9 +180,9 @@ def test_consecutive_pairs_carry_the_stored_change(api, diffed):
     v2 = diffed["v"][1]
     body = api.get(url(v2)).json()
     change = Change.objects.get(version=v2)
-    assert body["counts"]["added"] == change.provisions_added == 1
-    assert body["counts"]["removed"] == change.provisions_removed == 1
-    assert body["counts"]["modified"] == change.provisions_modified
+    assert body["counts"]["provisions_added"] == change.provisions_added == 1
+    assert body["counts"]["provisions_removed"] == change.provisions_removed == 1
+    assert body["counts"]["provisions_modified"] == change.provisions_modified
     assert body["counts"]["words_added"] == change.words_added
     summary = body["summary"]
     assert summary["title"] == change.title
@@ -223,7 +223,7 @@ def test_a_non_consecutive_pair_is_aligned_directly(api, diffed):
     texts = [rebuilt(change["diff"], "new") for change in kinds["modified"]]
     assert any("phone number" in text for text in texts)
     assert any("90 days" in text for text in texts)
-    assert body["counts"]["modified"] == 2 and body["counts"]["added"] == 1
+    assert body["counts"]["provisions_modified"] == 2 and body["counts"]["provisions_added"] == 1
     new = provisions(v3)
     for change in body["changes"]:
         if change["new_ordinal"] is not None:
@@ -249,7 +249,7 @@ def test_identical_texts_apart_in_time_have_no_changes(api, db):
         for day, text in ((1, "# T\n\nOne.\n"), (2, "# T\n\nTwo.\n"), (3, "# T\n\nOne.\n"))
     )
     body = api.get(url(c, against=a.pk)).json()
-    assert body["changes"] == [] and body["counts"]["modified"] == 0
+    assert body["changes"] == [] and body["counts"]["provisions_modified"] == 0
     assert api.get(url(c, against=a.pk, format="diff")).content == b""
 
 
@@ -522,9 +522,9 @@ def test_corpus_microsoft_copilot_privacy_policy(api, corpus_archive):
     assert body["summary"]["no_summary_reason"] == version.change.no_summary_reason != ""
     assert body["summary"]["title"] == ""
     change = version.change
-    assert body["counts"]["modified"] == change.provisions_modified
-    assert body["counts"]["added"] == change.provisions_added
-    assert body["counts"]["removed"] == change.provisions_removed
+    assert body["counts"]["provisions_modified"] == change.provisions_modified
+    assert body["counts"]["provisions_added"] == change.provisions_added
+    assert body["counts"]["provisions_removed"] == change.provisions_removed
     assert body["changes"]
     old, new = provisions(body["from"]["id"]), provisions(version)
     for entry in body["changes"]:
