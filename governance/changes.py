@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Named on every change, so a reader knows how it was made (and a rebuild can tell
 # which changes an older algorithm made).
-METHOD = "rules: align 1, flags 2, summary 2"
+METHOD = "rules: align 1, flags 3, summary 3"
 
 SUSPECT_PREFIX = "suspect"
 

@@ -4,8 +4,13 @@ choices, data categories and governance vocabulary, each citing the exact words.
 ``change_flags`` reads the provision changes of a version (``diff.provision_changes``):
 
 - an added provision flags the rights, data categories and vocabulary it mentions as
-  "added", a removed one as "removed". Not its modals, negations or numbers: nearly
-  every clause has a "may" or a "not", and the provision being added is the news;
+  "added", a removed one as "removed". Not its negations or numbers, nor its modals
+  in general: nearly every clause has a "may" or a "not", and the provision being added
+  is the news. Its modals count only as a commitment (``commitments``): a strong modal
+  laying an obligation or prohibition on the user ("You may not use the Service to
+  ...", "Users must be 18") or a prohibition on the company ("We will not sell ..."),
+  its addressee at most ``vocabulary.COMMITMENT_GAP`` words before it, outside
+  headings, table-of-contents links, questions and conditions ("if you cannot ...");
 - a changed clause (modified, split, merged, or moved with new words) is compared only
   where its word diff changed it: a term counts when it overlaps or touches a changed
   chunk, on each side, so an unchanged "may" elsewhere in a long clause does not count
@@ -30,10 +35,13 @@ has its own, matched without word boundaries. Finding the terms in a text is
 """
 
 import bisect
+import functools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from governance.text import vocabulary as v
 from governance.text.align import ADDED, REMOVED
 from governance.text.diff import DELETE, EQUAL, INSERT, ProvisionChange
 from governance.text.segment import Segment
@@ -51,10 +59,13 @@ from governance.text.terms import (
     lexicon,
     terms_of,
 )
+from governance.text.terms import (
+    quote as quote_of,
+)
 
 __all__ = [
     "CATEGORIES", "CHANGED", "DATA_CATEGORY", "MODALITY", "NEGATION", "NUMBER", "RIGHT",
-    "VOCABULARY", "Flag", "change_flags",
+    "VOCABULARY", "Flag", "change_flags", "commitments",
 ]  # fmt: skip
 CHANGED = "changed"
 
@@ -112,6 +123,11 @@ def _provision_flags(
         assert index is not None  # an added provision has a new index, a removed an old
         text = terms_of((new if change.kind == ADDED else old)[index].text, lexicon)
         out = []
+        if not lexicon.chinese:
+            for subject, start, end in commitments(text.text):
+                words = quote_of(text.text, start, end, chinese=False)
+                before, after = ("", words) if change.kind == ADDED else (words, "")
+                out.append(_flag(change, heading, MODALITY, subject, change.kind, before, after))
         for category in (RIGHT, DATA_CATEGORY, VOCABULARY):
             for hit in _first_of_each(text.hits(category)):
                 quote = text.quote(hit)
@@ -123,6 +139,61 @@ def _provision_flags(
     if not any(op != EQUAL for op, _ in change.diff):
         return []  # moved, same words
     return _Compared(change, heading, lexicon).flags()
+
+
+# A condition or a question, not a commitment: "if you cannot sign in", "unless you
+# agree to ...", "to the extent the Customer cannot ...", "What you cannot do".
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|unless|whether|when|where|once|until|whenever|what|extent(?:\s+that)?)"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SKIPPED_LINE = re.compile(r"^\s*(?:#|(?:[-*+]|\d+[.)])?\s*\[|\|)")  # heading, TOC, table
+
+
+@functools.cache
+def _commitment_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Words between the addressee and the modal: no punctuation, no "that" or "which"
+    # starting another clause ("You agree that xAI shall ..."), no weak modal making it
+    # an option ("Customer may agree not to use", "you may be required to").
+    word = (
+        r"(?!(?:that|which|who|if|unless|when|may|might|can|could|would|should)\b)"
+        r"[^\s.,;:!?]+"
+    )
+    gap = rf"(?:[ \t]+{word}){{0,{v.COMMITMENT_GAP}}}?[ \t]+"
+    rows = [(s, v.EN_USER_ADDRESSEES, p) for s, p in v.EN_USER_COMMITMENTS]
+    rows += [(s, v.EN_COMPANY_ADDRESSEES, p) for s, p in v.EN_COMPANY_COMMITMENTS]
+    return tuple(
+        (subject, re.compile(rf"(?<![\w-])(?:{who}){gap}(?P<modal>{modal})(?!\w)", re.I))
+        for subject, who, modal in rows
+    )
+
+
+def commitments(text: str) -> list[tuple[str, int, int]]:
+    """The obligations and prohibitions ``text`` states, as (subject, start, end): from
+    the addressee to the end of the modal, in text order, one per modal (the longest:
+    "must not" over "must"). English only (module doc)."""
+    found = []
+    for order, (subject, pattern) in enumerate(_commitment_patterns()):
+        for m in pattern.finditer(text):
+            start, modal_start, end = m.start(), m.start("modal"), m.end()
+            line_start = text.rfind("\n", 0, start) + 1
+            if _SKIPPED_LINE.match(text, line_start) or _CONDITION_BEFORE.search(
+                text[max(line_start, start - 20) : start]
+            ):
+                continue
+            stop = re.search(r"[.?!\n]", text[end:])
+            if stop is not None and stop.group() == "?":
+                continue  # a question: "Can't you ...?"
+            found.append((modal_start, -(end - modal_start), order, subject, start, end))
+    kept: list[tuple[str, int, int]] = []
+    last_end = -1
+    for modal_start, _, _, subject, start, end in sorted(found):
+        if modal_start < last_end:
+            continue  # the same modal, read shorter ("must" inside "must not")
+        last_end = end
+        kept.append((subject, start, end))
+    return kept
 
 
 def _first_of_each(hits: list[Hit]) -> list[Hit]:

@@ -11,6 +11,9 @@ Significance, first matching rule wins:
 | 2  | major        | a right or choice (opt-out, opt-in, consent, deletion ...) removed  |
 | 3  | major        | a right or choice added                                             |
 | 4  | major        | a negation added or removed in a clause                             |
+| 5a | major        | a whole provision added or removed lays an obligation or prohibition|
+|    |              | on the user or a prohibition on the company ("You may not use the  |
+|    |              | Service to ...", "We will not sell ..."; ``flags.commitments``)     |
 | 5  | major        | a modal changed class (may → will, will not → may, must added)      |
 | 6  | major        | a number, duration or amount changed (30 days → 90 days, 13 → 18)   |
 | 7  | major        | a data category added or removed (location, biometric ...)          |
@@ -54,6 +57,7 @@ from governance.text.flags import (
 from governance.text.segment import Segment
 from governance.text.titles import TITLE_MAX as TITLE_MAX  # re-exported: the title limit
 from governance.text.titles import counts_phrase, fit, line, plural
+from governance.text.vocabulary import STRONG_OBLIGATIONS, STRONG_PROHIBITIONS
 
 NO_SUMMARY_TECHNICAL = "technical version: a change of our extraction, not of the document"
 NO_SUMMARY_SUSPECT = (
@@ -71,9 +75,7 @@ MAJOR_VOCABULARY = frozenset(
 # Modals whose arrival or departure alone makes a change major: obligations and
 # prohibitions. "may", "will", "can" ... come and go with every new sentence; their
 # swaps across classes ("may" -> "will") are major whatever the term.
-STRONG_MODALS = frozenset(
-    {"must", "shall", "required to", "must not", "shall not", "may not", "cannot", "will not"}
-)
+STRONG_MODALS = STRONG_OBLIGATIONS | STRONG_PROHIBITIONS
 
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -223,11 +225,14 @@ def _is(category: str, *directions: str) -> Callable[[Flag], bool]:
     return lambda f: f.category == category and (not directions or f.direction in directions)
 
 
+RULE_COMMITMENT = "major: a provision with an obligation or prohibition ({subject}) was {direction}"
 # (significance, rule, which flag decides it); rule 1 and rules 10-11 are in _decide.
 _FLAG_RULES: tuple[tuple[str, str, Callable[[Flag], bool]], ...] = (
     (MAJOR, "major: a right or choice ({subject}) was removed", _is(RIGHT, REMOVED)),
     (MAJOR, "major: a right or choice ({subject}) was added", _is(RIGHT)),
     (MAJOR, "major: a negation ({subject}) was {direction}", _is(NEGATION)),
+    # Rule 5a: only a flag of a whole provision added or removed (``_decide``).
+    (MAJOR, RULE_COMMITMENT, _is(MODALITY, ADDED, REMOVED)),
     (
         MAJOR,
         "major: modality changed ({shift})",
@@ -258,8 +263,12 @@ def _decide(flags: Sequence[Flag], changes: Sequence[ProvisionChange]) -> tuple[
         return EDITORIAL, RULE_NOTHING
     if editorial_only(changes):
         return EDITORIAL, RULE_EDITORIAL
+    whole = {c.lineage_id for c in changes if c.kind in (ADDED, REMOVED)}
     for significance, rule, decides in _FLAG_RULES:
-        flag = next((f for f in flags if decides(f)), None)
+        flag = next(
+            (f for f in flags if decides(f) and (rule != RULE_COMMITMENT or f.lineage_id in whole)),
+            None,
+        )
         if flag is not None:
             shift = (
                 flag.subject if flag.direction == CHANGED else f"{flag.subject} {flag.direction}"
@@ -323,7 +332,10 @@ _PHRASE_ORDER = (
     _is(RIGHT, REMOVED),
     _is(RIGHT),
     _is(NEGATION),
-    lambda f: f.category == MODALITY and (f.direction == CHANGED or f.subject in STRONG_MODALS),
+    # obligations and prohibitions coming or going, each grouped in one phrase (titles)
+    lambda f: _is(MODALITY, ADDED, REMOVED)(f) and f.subject in STRONG_PROHIBITIONS,
+    lambda f: _is(MODALITY, ADDED, REMOVED)(f) and f.subject in STRONG_OBLIGATIONS,
+    _is(MODALITY, CHANGED),
     _is(NUMBER),
     _is(DATA_CATEGORY),
     lambda f: f.category == VOCABULARY and f.subject in MAJOR_VOCABULARY,

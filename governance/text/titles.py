@@ -16,6 +16,7 @@ from governance.text.flags import (
     Flag,
 )
 from governance.text.numbers import topic_of
+from governance.text.vocabulary import STRONG_OBLIGATIONS, STRONG_PROHIBITIONS
 
 if TYPE_CHECKING:
     from governance.text.summary import ChangeCounts
@@ -33,16 +34,29 @@ def groups(
     for rank, belongs in enumerate(order):
         for flag in flags:
             if belongs(flag) and not any(flag in members for members in grouped.values()):
-                listed = flag.category in (RIGHT, DATA_CATEGORY, VOCABULARY)
+                listed = flag.category in (RIGHT, DATA_CATEGORY, VOCABULARY) or _strong(flag)
                 key = (rank, flag.direction) if listed else (rank, flag.subject, flag.direction)
                 grouped.setdefault(key, []).append(flag)
     return [(_phrase(members), members) for members in grouped.values()]
+
+
+def _strong(flag: Flag) -> bool:
+    """An obligation or prohibition coming or going: one phrase per direction."""
+    return (
+        flag.category == MODALITY
+        and flag.direction != CHANGED
+        and flag.subject in STRONG_OBLIGATIONS | STRONG_PROHIBITIONS
+    )
 
 
 def _phrase(members: list[Flag]) -> str:
     flag = members[0]
     subjects = list(dict.fromkeys(f.subject for f in members))
     direction = flag.direction
+    if _strong(flag):  # 'prohibitions ("may not", "will not") added'
+        noun = "prohibition" if flag.subject in STRONG_PROHIBITIONS else "obligation"
+        noun = noun if len(subjects) == 1 else f"{noun}s"
+        return f"{noun} ({', '.join(f'"{s}"' for s in subjects)}) {direction}"
     if flag.category in (RIGHT, VOCABULARY):
         return f"{_join(subjects)} language {direction}"
     if flag.category == DATA_CATEGORY:

@@ -52,6 +52,51 @@ ZH_MODALS: tuple[tuple[str, str, str], ...] = (
     ("必须", OBLIGATES, r"必须|应当|应该|需要|须"),
 )
 
+# --- commitments of whole provisions -----------------------------------------------
+# An added (or removed) provision is flagged for its modals only when it lays an
+# obligation or prohibition on the user, or a prohibition on the company: the addressee,
+# at most COMMITMENT_GAP words, then one of these ("You may not use the Service to ...",
+# "Users must be 18", "We will not sell ..."). Weak modals (may, can, should, will) never
+# count: nearly every new sentence has one. Each table is (subject as shown, pattern).
+COMMITMENT_GAP = 4
+# Not "your": "withdrawing your consent will not affect ...", "your backup will not
+# delete ..." say what a thing does; nor "Customer Data shall be processed".
+EN_USER_ADDRESSEES = r"you|users?|customers?(?!\s+(?:data|content|information|personal)\b)"
+EN_COMPANY_ADDRESSEES = r"we"
+# Not "you may not be able to", "you will not receive": predictions, not prohibitions.
+_NOT_BE = r"(?!\s+(?:be|have|receive|get|see|need|lose|find|always)\b)"
+EN_USER_COMMITMENTS: tuple[tuple[str, str], ...] = (
+    ("must not", rf"(?:must\s+not|mustn['’]t){_NOT_BE}"),
+    ("shall not", rf"shall\s+not{_NOT_BE}"),
+    ("may not", rf"may\s+not{_NOT_BE}"),
+    ("will not", rf"(?:will\s+not|won['’]t){_NOT_BE}"),
+    ("cannot", rf"(?:cannot|can\s+not|can['’]t){_NOT_BE}"),
+    ("prohibited from", r"(?:are|is|be)\s+(?:strictly\s+)?(?:prohibited|forbidden)\s+from"),
+    ("agree not to", r"agree\s+not\s+to"),
+    # Not "you agree to these Terms", "agree to be bound": the acceptance boilerplate.
+    (
+        "agree to",
+        r"agree\s+to(?!\s+(?:the|these|this|our|any|all|such|be\s+bound|them|it)\b)",
+    ),
+    ("required to", r"(?:are|is|be)\s+required\s+to"),
+    ("must", r"must"),
+    ("shall", r"shall(?!\s+have\b)"),  # "you shall have 30 days": a right
+)
+# The strong modals, of any clause: their arrival or departure alone is major (summary)
+# and titles group them as prohibitions and obligations.
+STRONG_PROHIBITIONS = frozenset(
+    {"must not", "shall not", "may not", "cannot", "will not", "prohibited from",
+     "agree not to", "do not sell", "do not share"}
+)  # fmt: skip
+STRONG_OBLIGATIONS = frozenset({"must", "shall", "required to", "agree to"})
+# Not "we will not be liable", "we cannot guarantee": disclaimers, not commitments.
+EN_COMPANY_COMMITMENTS: tuple[tuple[str, str], ...] = (
+    ("will not", rf"(?:will\s+not|won['’]t|will\s+never){_NOT_BE}"),
+    ("shall not", rf"shall\s+not{_NOT_BE}"),
+    ("do not sell", r"(?:do\s+not|don['’]t|never)\s+(?:sell|rent)"),
+    ("do not share", r"(?:do\s+not|don['’]t|never)\s+share"),
+)
+
 # --- negation ---------------------------------------------------------------------
 # Negations inside a modal ("will not") are the modal's: flags drops the overlap.
 EN_NEGATIONS: tuple[tuple[str, str], ...] = (

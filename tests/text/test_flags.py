@@ -5,6 +5,7 @@
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -412,3 +413,94 @@ def test_date_scanner_finds_what_finditer_finds() -> None:
         "Version 2.1 of 19 Nov 2024, section 2030, 1999 and 20245.",
     ):
         assert scanned_spans(scanner, text.lower()) == [m.span() for m in pattern.finditer(text)]
+
+
+# --- commitments of added and removed provisions ----------------------------------------
+
+
+def test_an_added_prohibition_on_the_user_is_flagged() -> None:
+    """midjourney terms-of-service 2023-12-23: one clause added, a prohibition with a
+    ban as its penalty; it used to raise nothing."""
+    old = ["Midjourney is an AI image service."]
+    clause = (
+        "You may not use the Service to try to violate the intellectual property rights of "
+        "others. Doing so may subject you to a permanent ban from the Service."
+    )
+    (flag,) = flags_of(old, [*old, (("Rights",), clause)])
+    assert brief([flag]) == [("modality", "may not", "added")]
+    assert flag.before == "" and flag.after.startswith("You may not use the Service")
+    assert flag.heading_path == ("Rights",)
+
+
+def test_added_obligations_and_company_commitments() -> None:
+    old = ["About us."]
+    new = [
+        "About us.",
+        "Users must be at least 18 years old to use the Services.",
+        "You and your end users must not misuse the API.",
+        "You are prohibited from scraping the Services.",
+        "You agree not to resell access.",
+        "You agree to indemnify us against any claim.",
+        "The Customer shall pay all fees when due.",
+        "We will not sell your personal information.",
+        "We do not sell personal information to third parties.",
+    ]
+    assert [(s, d) for _, s, d in brief(flags_of(old, new)) if _ == "modality"] == [
+        ("must", "added"),
+        ("must not", "added"),
+        ("prohibited from", "added"),
+        ("agree not to", "added"),
+        ("agree to", "added"),
+        ("shall", "added"),
+        ("will not", "added"),
+        ("do not sell", "added"),
+    ]
+
+
+def test_a_removed_prohibition_is_flagged_removed() -> None:
+    clause = "You shall not reverse engineer the models."
+    (flag,) = flags_of(["Intro.", clause], ["Intro."])
+    assert brief([flag]) == [("modality", "shall not", "removed")]
+    assert flag.before == clause and flag.after == ""
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "You may delete your account at any time.",  # a permission
+        "We may share your data with our partners.",  # the company's weak modal
+        "You can opt in later. You should review these terms.",  # weak modals
+        "We will review your request.",  # "will" alone is no commitment
+        "You may not be able to use some features.",  # a prediction, not a prohibition
+        "You will not receive a refund for partial months.",  # a prediction
+        "We will not be liable for any indirect damages.",  # a disclaimer
+        "We cannot guarantee that the Services will be available.",  # a disclaimer
+        "If you cannot sign in, contact support.",  # a condition
+        "To the extent the Customer cannot be satisfied, an audit may follow.",
+        "## What you must not do",  # a heading
+        "- [What you must not do](#prohibited-uses)",  # a table-of-contents link
+        "Can you share your account? You cannot, ever?",  # questions
+        "By using the Services, you agree to these Terms.",  # acceptance boilerplate
+        "“User” means any person who must register to use the Services.",  # no addressee
+        "Withdrawing your consent will not affect the lawfulness of prior processing.",
+        "Customer Data originating from Switzerland shall be processed under Swiss law.",
+        "You agree that the company shall not be responsible for third-party content.",
+        "Customer may agree not to use a feature temporarily.",  # an option
+        "You shall have thirty days to cancel.",  # a right
+        "A business shall not sell the personal information of consumers.",  # quoted law
+    ],
+)
+def test_commitment_false_positives(clause: str) -> None:
+    flags = flags_of(["Intro."], ["Intro.", clause])
+    assert [f for f in flags if f.category == "modality"] == []
+
+
+def test_commitments_stay_out_of_chinese_and_modified_clauses() -> None:
+    chinese = flags_of(["简介。"], ["简介。", "您不得滥用服务。"], language="zh")
+    assert all(f.category != "modality" for f in chinese)
+    # A clause edited elsewhere keeps its unchanged "must not" out of the flags.
+    flags = flags_of(
+        ["You must not misuse the Services, including the API."],
+        ["You must not misuse the Services, including the API and apps."],
+    )
+    assert all(f.category != "modality" for f in flags)

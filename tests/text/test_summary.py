@@ -303,3 +303,43 @@ def test_plain_modals_come_last_in_the_title() -> None:
         ["We will not sell your data."], ["We may sell your data, and we train on it."]
     )
     assert summary.title.index('"will not" changed to "may"') < summary.title.index("training")
+
+
+def test_an_added_or_removed_obligation_or_prohibition_is_major() -> None:
+    base = ["Midjourney is an AI image service."]
+    clause = "You may not use the Service to try to violate the intellectual property rights."
+    added, _ = summarise(base, [*base, clause], platform="Midjourney", document="Terms")
+    assert (added.significance, added.rule) == (
+        "major",
+        "major: a provision with an obligation or prohibition (may not) was added",
+    )
+    assert 'prohibition ("may not") added' in added.title
+    assert "You may not use the Service" in added.body
+    removed, _ = summarise([*base, "We will not sell your personal information."], base)
+    assert removed.rule == (
+        "major: a provision with an obligation or prohibition (will not) was removed"
+    )
+    several, _ = summarise(
+        base, [*base, "You must not scrape the Services.", "Users must be 18 or older."]
+    )
+    assert 'prohibition ("must not") added; obligation ("must") added' in several.title
+
+
+def test_weak_modals_of_added_provisions_stay_minor() -> None:
+    base = ["We collect your name to create your account."]
+    for clause in (
+        "You may change your display name at any time.",
+        "We may contact you about your account.",
+        "You can download your invoices from the dashboard.",
+        "You should keep your password secret.",
+    ):
+        summary, _ = summarise(base, [*base, clause])
+        assert (summary.significance, summary.rule) == ("minor", RULE_MINOR), clause
+
+
+def test_a_strong_modal_inside_a_clause_keeps_its_rule() -> None:
+    summary, _ = summarise(
+        ["You keep your password secret."], ["You must keep your password secret."]
+    )
+    assert summary.rule == "major: modality changed (must added)"
+    assert 'obligation ("must") added' in summary.title
