@@ -65,7 +65,11 @@ def html_to_markdown(html: str, rules: ExtractionRules) -> str:
 
 
 def _parse(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    # Here too, not only at import: callers (and test runners) may reset the filters.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "lxml")
 
 
 def _markdown(fragment: Fragment) -> str:
