@@ -11,6 +11,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+
 KEY_PREFIX = "cw_live_"
 _ID_HEX_CHARS = 8
 
@@ -37,6 +39,8 @@ def key_prefix(secret: str) -> str | None:
 
 
 def key_hash(secret: str, *, pepper: str) -> str:
+    if not pepper:  # settings leave it empty when unset: never hash under nothing
+        raise ImproperlyConfigured("Set the environment variable API_KEY_PEPPER.")
     return hmac.new(pepper.encode(), secret.encode(), hashlib.sha256).hexdigest()
 
 

@@ -4,6 +4,7 @@ Without ``DATABASE_URL`` the quick start runs on SQLite under ``var/`` (WAL,
 immediate transactions); tests and production set a PostgreSQL URL.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,20 +18,26 @@ VAR_DIR = Path(env_str("CLAUSEWATCH_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# Outside debug, a secret that is set must be a real one (checked here, at start-up);
+# one that is absent stays empty, so tooling that never signs or hashes anything
+# (makemigrations, check) runs without secrets, while the processes that would use
+# them refuse to start (config/secrets.py: WSGI, ASGI, Celery workers) and any use
+# of an empty one raises (Django for SECRET_KEY, accounts/keys.py for the pepper).
 _DEV_SECRET = "insecure-development-key-only-for-debug-mode-0123456789abcdef"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else None)
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
     raise ImproperlyConfigured("SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off.")
 
 # API keys are stored as HMAC-SHA256 under this pepper, kept apart from SECRET_KEY so
 # that one leaked secret (or a database dump) is not enough to forge or test keys.
 _DEV_PEPPER = "insecure-development-pepper-only-for-debug-mode"
-API_KEY_PEPPER = env_str("API_KEY_PEPPER", _DEV_PEPPER if DEBUG else None)
-if not DEBUG and (API_KEY_PEPPER == _DEV_PEPPER or len(API_KEY_PEPPER) < 32):
+API_KEY_PEPPER = env_str("API_KEY_PEPPER", _DEV_PEPPER if DEBUG else "")
+_PEPPER_SET = "API_KEY_PEPPER" in os.environ  # set, even to "": it must be a real one
+if not DEBUG and _PEPPER_SET and (API_KEY_PEPPER == _DEV_PEPPER or len(API_KEY_PEPPER) < 32):
     raise ImproperlyConfigured(
         "API_KEY_PEPPER must be a real secret of at least 32 characters in production."
     )
-if API_KEY_PEPPER == SECRET_KEY:
+if API_KEY_PEPPER and API_KEY_PEPPER == SECRET_KEY:
     raise ImproperlyConfigured("API_KEY_PEPPER must differ from SECRET_KEY.")
 ACCOUNT_DELETION_GRACE_DAYS = env_int("ACCOUNT_DELETION_GRACE_DAYS", 30, minimum=0)
 

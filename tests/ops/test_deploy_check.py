@@ -71,3 +71,47 @@ def test_the_pepper_must_differ_from_the_secret_key():
     result = _check_deploy(SECRET_KEY="x" * 60, API_KEY_PEPPER="x" * 60)
     assert result.returncode != 0
     assert "API_KEY_PEPPER must differ from SECRET_KEY" in result.stderr
+
+
+def _run_without_secrets(*args: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CLAUSEWATCH_VAR_DIR": str(settings.VAR_DIR),
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True,
+        text=True, timeout=120, check=False,
+    )
+
+
+def test_tooling_runs_without_secrets():
+    """makemigrations signs and hashes nothing: it needs no secrets to compare models."""
+    result = _run_without_secrets("manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_serving_refuses_to_start_without_secrets(module):
+    result = _run_without_secrets("-c", f"import {module}")
+    assert result.returncode != 0
+    assert "Set the environment variables SECRET_KEY and API_KEY_PEPPER" in result.stderr
+
+
+def test_a_worker_refuses_to_start_without_secrets():
+    result = _run_without_secrets(
+        "-c", "import django; django.setup(); from config.celery import _secrets_require; "
+        "_secrets_require()",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY and API_KEY_PEPPER" in result.stderr
+
+
+def test_keys_are_never_hashed_under_an_empty_pepper():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from accounts.keys import key_hash
+
+    with pytest.raises(ImproperlyConfigured, match="API_KEY_PEPPER"):
+        key_hash("cw_live_x", pepper="")
