@@ -37,7 +37,13 @@ logger = logging.getLogger(__name__)
 # which changes an older algorithm made).
 METHOD = "rules: align 1, flags 3, summary 3"
 
-SUSPECT_PREFIX = "suspect"
+# The flag of a capture that looked broken: "suspect: shrank: 99% of the text removed".
+SUSPECT = "suspect"
+
+
+def anomaly_kind(anomaly: str) -> str:
+    """'suspect: shrank ...' -> 'suspect'."""
+    return anomaly.split(":", 1)[0]
 
 
 def lineage_id_make(*, chain_hash: str, ordinal: int) -> str:
@@ -70,7 +76,7 @@ SUSPECT_RUN_LIMIT = 50
 
 
 def is_suspect(anomalies: Iterable[str]) -> bool:
-    return any(anomaly.split(":", 1)[0] == SUSPECT_PREFIX for anomaly in anomalies)
+    return any(anomaly_kind(anomaly) == SUSPECT for anomaly in anomalies)
 
 
 @dataclass(frozen=True)

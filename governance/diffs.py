@@ -286,18 +286,19 @@ _COUNT_FIELDS = ("added", "removed", "modified", "moved", "split", "merged")
 
 
 def _stored_counts(change: Change) -> dict:
-    counts = {f"provisions_{name}": getattr(change, f"provisions_{name}") for name in _COUNT_FIELDS}
-    counts["words_added"] = change.words_added
-    counts["words_removed"] = change.words_removed
-    counts["headings_touched"] = [list(path) for path in change.headings_touched]
-    return counts
+    return _counts(change, prefix="provisions_")
 
 
 def _computed_counts(computed) -> dict:
-    counts = {f"provisions_{name}": getattr(computed, name) for name in _COUNT_FIELDS}
-    counts["words_added"] = computed.words_added
-    counts["words_removed"] = computed.words_removed
-    counts["headings_touched"] = [list(path) for path in computed.headings_touched]
+    return _counts(computed, prefix="")
+
+
+def _counts(source, *, prefix: str) -> dict:
+    """A change's counts (stored ``Change`` or computed ``ChangeCounts``), as the API names them."""
+    counts = {f"provisions_{name}": getattr(source, prefix + name) for name in _COUNT_FIELDS}
+    counts["words_added"] = source.words_added
+    counts["words_removed"] = source.words_removed
+    counts["headings_touched"] = [list(path) for path in source.headings_touched]
     return counts
 
 

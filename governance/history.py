@@ -17,12 +17,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from governance import changes as stored_changes
 from governance.models import Change, ChangeFlag, Document, Platform, Provision, Version
+from governance.text.flags import CATEGORIES
 
 SIGNIFICANCES: tuple[str, ...] = tuple(Change.Significance.values)
 # The categories governance.text.flags emits (keep in step with it).
-FLAG_CATEGORIES: tuple[str, ...] = (
-    "modality", "negation", "number", "right", "data-category", "vocabulary",
-)
+# The categories the flag engine raises, in its order (governance.text.flags).
+FLAG_CATEGORIES: tuple[str, ...] = CATEGORIES
 # A technical version is a change of our extraction: "false" leaves them out, "true"
 # keeps only them, "all" keeps both.
 TECHNICAL_CHOICES: tuple[str, ...] = ("all", "true", "false")

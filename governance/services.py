@@ -15,6 +15,7 @@ from django.db.models import Case, F, TextField, Value, When
 from accounts.prepared import Param, PreparedValues, instance_from_row
 from governance import text as pipeline
 from governance.changes import (
+    SUSPECT,
     ComparisonBase,
     base_note,
     change_analyse,
@@ -134,13 +135,7 @@ class _Analysis:
         _ = self.language, self.dates, self.segments
 
 
-SUSPECT = "suspect"
 JURISDICTION_VARIANT = "jurisdiction-variant"
-
-
-def anomaly_kind(anomaly: str) -> str:
-    """'suspect: shrank ...' -> 'suspect'."""
-    return anomaly.split(":", 1)[0]
 
 
 def _text_anomalies(text: str, latest: Version | None, base: ComparisonBase | None) -> list[str]:

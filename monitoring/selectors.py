@@ -8,8 +8,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
+from governance.changes import SUSPECT, anomaly_kind
 from governance.models import Document, Snapshot
-from governance.services import SUSPECT, anomaly_kind
 from monitoring.models import Check, CheckSchedule
 
 
